@@ -1,0 +1,109 @@
+"""Commands about the bank itself: validate, lint, list, schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+BANK_PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+
+
+def _load(paths: tuple[Path, ...]):
+    from ..bank import load_bank
+
+    return load_bank(list(paths) or None)
+
+
+@click.command("validate")
+@BANK_PATHS
+def validate_command(paths: tuple[Path, ...]) -> None:
+    """Check bank files (default: the shipped bank); print every problem as path:line."""
+    bank = _load(paths)
+    counts = ", ".join(f"{n} {t}" for t, n in _type_counts(bank.items).items() if n)
+    click.echo(f"ok: {len(bank.items)} items ({counts}), {len(bank.cases)} case studies "
+               f"in {len(bank.files)} files for {bank.exam.id}")
+
+
+@click.command("lint")
+@BANK_PATHS
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--coverage", is_flag=True, help="Print the objective-by-type matrix and concept counts.")
+def lint_command(paths: tuple[Path, ...], fmt: str, coverage: bool) -> None:
+    """Check item-writing rules and objective/concept coverage; exit 1 on any error."""
+    from ..lint import coverage_tables, lint_bank
+
+    bank = _load(paths)
+    report = lint_bank(bank)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_json(), indent=2))
+    else:
+        for finding in report.errors + report.warnings:
+            click.echo(str(finding), err=finding.severity == "error")
+        click.echo(report.summary())
+        if coverage:
+            click.echo(coverage_tables(bank))
+    if report.errors:
+        raise SystemExit(1)
+
+
+@click.command("list")
+@BANK_PATHS
+@click.option("--all", "show_all", is_flag=True, help="Show objectives with no items too.")
+def list_command(paths: tuple[Path, ...], show_all: bool) -> None:
+    """Show the objective tree with item counts per type."""
+    from ..model import ITEM_TYPES
+
+    bank = _load(paths)
+    per_objective: dict[str, dict[str, int]] = {}
+    for item in bank.items:
+        per_objective.setdefault(item.objective, dict.fromkeys(ITEM_TYPES, 0))[item.type] += 1
+    objectives = bank.objectives
+    totals: dict[str, dict[str, int]] = {}
+    for oid, counts in per_objective.items():
+        node = oid
+        while node:
+            agg = totals.setdefault(node, dict.fromkeys(ITEM_TYPES, 0))
+            for t, n in counts.items():
+                agg[t] += n
+            node = objectives[node].parent
+    header = f"{'objective':<16} {'single':>6} {'multi':>6} {'match':>6} {'order':>6} {'short':>6} {'total':>6}  title"
+    click.echo(f"{bank.exam.title} (guide {bank.exam.guide_version or '?'})")
+    click.echo(header)
+    for oid, obj in objectives.items():
+        counts = totals.get(oid, dict.fromkeys(ITEM_TYPES, 0))
+        if not show_all and not sum(counts.values()) and obj.depth > 1:
+            continue
+        indent = "  " * obj.depth
+        weight = f" [{obj.weight:g}%]" if obj.weight else ""
+        cells = " ".join(f"{counts[t]:>6}" for t in ITEM_TYPES)
+        title = obj.title if len(obj.title) <= 70 else obj.title[:67] + "..."
+        click.echo(f"{indent + oid.split(':', 1)[1]:<16} {cells} {sum(counts.values()):>6}  {title}{weight}")
+    click.echo(f"{len(bank.items)} items, {len(bank.cases)} case studies")
+
+
+@click.command("schema")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+def schema_command(output: Path | None) -> None:
+    """Print the JSON Schema of bank files, for editor autocompletion."""
+    from ..model import BankFile
+
+    schema = BankFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "examkit bank file"
+    text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+def _type_counts(items) -> dict[str, int]:
+    from ..model import ITEM_TYPES
+
+    counts = dict.fromkeys(ITEM_TYPES, 0)
+    for item in items:
+        counts[item.type] += 1
+    return counts

@@ -1,0 +1,374 @@
+"""The pydantic models: the single source of truth for banks, blueprints and exam sets.
+
+The YAML format of a bank, the JSON Schema `examkit schema` prints, and the `examset.json`
+contract between generating, rendering and grading are all these classes.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$"
+OBJECTIVE_PATTERN = r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*:\d+(?:\.\d+)*$"
+
+Slug = Annotated[str, StringConstraints(strip_whitespace=True, pattern=SLUG_PATTERN, max_length=80)]
+ObjectiveId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=OBJECTIVE_PATTERN)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Difficulty = Literal["easy", "medium", "hard"]
+ItemType = Literal["single", "multiple", "matching", "ordering", "short"]
+ITEM_TYPES: tuple[ItemType, ...] = ("single", "multiple", "matching", "ordering", "short")
+
+
+class Strict(BaseModel):
+    """Unknown fields are errors, so a typo such as `explaination` never passes silently."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --------------------------------------------------------------------------- the exam
+
+
+class ObjectiveNode(Strict):
+    """A domain, task statement or objective of the exam guide, as written in the bank."""
+
+    id: ObjectiveId
+    title: Text
+    weight: float | None = Field(None, description="Official weight in percent (domains).")
+    children: list[ObjectiveNode] = []
+
+
+class Objective(Strict):
+    """One node of the objective tree, flattened."""
+
+    id: ObjectiveId
+    title: Text
+    parent: ObjectiveId | None = None
+    weight: float | None = None
+    depth: int = 0
+
+
+class ExamFacts(Strict):
+    scored_questions: int = Field(gt=0)
+    unscored_questions: int = Field(0, ge=0)
+    score_scale: tuple[int, int] | None = None
+    passing_score: int | None = None
+    duration_minutes: int | None = Field(None, gt=0)
+    result: str | None = None
+    unanswered: str | None = None
+
+
+class SingleRule(Strict):
+    options: int | None = Field(None, description="Exact number of options, if fixed.")
+    min_options: int = 2
+
+
+class MultipleRule(Strict):
+    min_options: int = 3
+    min_correct: int = 2
+
+
+class RangeRule(Strict):
+    min: int = 3
+    max: int | None = None
+
+
+class ItemRules(Strict):
+    """Item shapes the exam allows; the validator enforces them for the bank that declares them."""
+
+    single: SingleRule = SingleRule()
+    multiple: MultipleRule = MultipleRule()
+    matching: RangeRule = RangeRule()
+    ordering: RangeRule = RangeRule()
+    case_min_items: int = 2
+
+
+class Concept(Strict):
+    """A concept the bank promises to examine; lint checks its coverage through item tags."""
+
+    id: Slug
+    title: Text
+    objective: ObjectiveId
+
+
+class ExamSpec(Strict):
+    """The exam a bank is written for: objectives, facts, item rules, scope, concepts."""
+
+    id: Slug
+    title: Text
+    guide_version: str | None = None
+    facts: ExamFacts | None = None
+    rules: ItemRules = ItemRules()
+    scope: list[ObjectiveId] = Field(default_factory=list, description="Objectives this bank covers.")
+    concepts: list[Concept] = []
+    objectives: list[ObjectiveNode]
+
+
+class ExamFile(Strict):
+    exam: ExamSpec
+
+
+# --------------------------------------------------------------------------- items
+
+
+class Option(Strict):
+    text: Text
+    why: Text = Field(description="Why this option is right or wrong.")
+    correct: bool = False
+    pin: Literal["first", "last"] | None = Field(None, description="Keep in place when shuffling.")
+
+
+class Premise(Strict):
+    text: Text
+    answer: Slug = Field(description="Key of the matching response.")
+    why: Text
+
+
+class Response(Strict):
+    key: Slug
+    text: Text
+    why: str | None = Field(None, description="Required for responses no premise uses.")
+
+
+class Step(Strict):
+    text: Text
+    why: Text
+
+
+class ItemBase(Strict):
+    id: Slug
+    objective: ObjectiveId
+    stem: Text
+    difficulty: Difficulty
+    explanation: Text
+    source: Text = Field(description="The section of the notes the fact comes from.")
+    style: Literal["scenario", "knowledge"] = "knowledge"
+    tags: list[Slug] = Field(default_factory=list, description="Concepts the item tests.")
+    enemies: list[Slug] = Field(default_factory=list, description="Items never on the same form.")
+    case: Slug | None = Field(None, description="Case study this item belongs to.")
+    shuffle: bool = Field(True, description="Set false to keep options in the written order.")
+
+
+def _check_distinct(texts: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for text in texts:
+        norm = " ".join(text.lower().split())
+        if norm in seen:
+            raise ValueError(f"duplicate {what} {text!r}; make every {what} different")
+        seen.add(norm)
+
+
+class SingleItem(ItemBase):
+    type: Literal["single"]
+    options: list[Option] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _one_correct(self):
+        n = sum(o.correct for o in self.options)
+        if n != 1:
+            raise ValueError(
+                f"a single-choice item needs exactly one correct option, found {n}; "
+                "mark one option 'correct: true' (or use type: multiple)"
+            )
+        _check_distinct([o.text for o in self.options], "option")
+        return self
+
+
+class MultipleItem(ItemBase):
+    type: Literal["multiple"]
+    options: list[Option] = Field(min_length=3)
+
+    @model_validator(mode="after")
+    def _several_correct(self):
+        n = sum(o.correct for o in self.options)
+        if n < 2:
+            raise ValueError(
+                f"a multiple-response item needs at least two correct options, found {n}; "
+                "mark more options 'correct: true' (or use type: single)"
+            )
+        if n == len(self.options):
+            raise ValueError("every option is correct; add at least one incorrect option")
+        _check_distinct([o.text for o in self.options], "option")
+        return self
+
+    @property
+    def choose(self) -> int:
+        return sum(o.correct for o in self.options)
+
+
+class MatchingItem(ItemBase):
+    type: Literal["matching"]
+    premises: list[Premise]
+    responses: list[Response]
+
+    @model_validator(mode="after")
+    def _well_formed(self):
+        if len(self.premises) < 3:
+            raise ValueError(
+                f"a matching item needs at least three premises, found {len(self.premises)}; add premises"
+            )
+        if len(self.responses) < len(self.premises):
+            raise ValueError(
+                f"a matching item needs at least as many responses as premises "
+                f"({len(self.responses)} < {len(self.premises)}); add responses"
+            )
+        keys = [r.key for r in self.responses]
+        _check_distinct(keys, "response key")
+        _check_distinct([r.text for r in self.responses], "response")
+        _check_distinct([p.text for p in self.premises], "premise")
+        used = {p.answer for p in self.premises}
+        for p in self.premises:
+            if p.answer not in keys:
+                raise ValueError(
+                    f"premise {p.text!r} answers '{p.answer}', which is no response key; "
+                    f"use one of {', '.join(keys)}"
+                )
+        for r in self.responses:
+            if r.key not in used and not (r.why or "").strip():
+                raise ValueError(
+                    f"response '{r.key}' matches no premise, so it needs a 'why' saying why it fits none"
+                )
+        return self
+
+
+class OrderingItem(ItemBase):
+    type: Literal["ordering"]
+    steps: list[Step] = Field(description="The steps in their correct order.")
+
+    @model_validator(mode="after")
+    def _enough_steps(self):
+        if len(self.steps) < 3:
+            raise ValueError(f"an ordering item needs at least three steps, found {len(self.steps)}; add steps")
+        _check_distinct([s.text for s in self.steps], "step")
+        return self
+
+
+class ShortItem(ItemBase):
+    type: Literal["short"]
+    answers: list[Text] = Field(min_length=1, description="Accepted answers; the first is printed in the key.")
+
+
+Item = Annotated[
+    Union[SingleItem, MultipleItem, MatchingItem, OrderingItem, ShortItem],
+    Field(discriminator="type"),
+]
+
+
+class Case(Strict):
+    """A case study: one scenario shared by two or more items, each scored on its own."""
+
+    id: Slug
+    title: Text
+    scenario: Text
+
+
+class ItemFile(Strict):
+    """One bank file of items (and the case studies they share)."""
+
+    cases: list[Case] = []
+    items: list[Item] = []
+
+
+class BankFile(Strict):
+    """The schema of any bank file: the exam definition, items and cases may each appear."""
+
+    exam: ExamSpec | None = None
+    cases: list[Case] = []
+    items: list[Item] = []
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+class Scoring(Strict):
+    points: float = Field(1, gt=0, description="Points per item unless the type says otherwise.")
+    points_by_type: dict[ItemType, float] = {}
+    partial_credit: list[Literal["multiple", "matching", "ordering"]] = Field(
+        default_factory=list, description="Types graded with partial credit; all-or-nothing otherwise."
+    )
+    negative_marking: float = Field(0, ge=0, le=1, description="Share of an item's points lost for a wrong answer.")
+    scale: tuple[int, int] | None = Field(None, description="Scaled score range, e.g. [100, 1000].")
+    pass_mark: float | None = Field(None, description="On the scaled score if a scale is set, else in percent.")
+
+    def points_for(self, item_type: str) -> float:
+        return self.points_by_type.get(item_type, self.points)
+
+
+# --------------------------------------------------------------------------- exam sets
+
+
+class PrintedOption(Strict):
+    letter: str
+    text: str
+    why: str | None = None
+    correct: bool = False
+
+
+class PrintedPremise(Strict):
+    number: int
+    text: str
+    answer: str = Field(description="Letter of the matching response as printed.")
+    why: str
+
+
+class PrintedStep(Strict):
+    letter: str
+    text: str
+    why: str
+    rank: int = Field(description="Position of this step in the correct order, from 1.")
+
+
+class FormItem(Strict):
+    """One item as printed on a form: everything rendering and grading need, in print order."""
+
+    position: int
+    item_id: str
+    type: ItemType
+    objective: str
+    case: str | None = None
+    stem: str
+    difficulty: Difficulty
+    explanation: str
+    source: str
+    tags: list[str] = []
+    points: float = 1
+    options: list[PrintedOption] = []
+    premises: list[PrintedPremise] = []
+    responses: list[PrintedOption] = []
+    steps: list[PrintedStep] = []
+    answers: list[str] = []
+    key: str = Field(description="The answer in canonical notation, as in key.csv.")
+
+
+class Form(Strict):
+    letter: str
+    items: list[FormItem]
+
+
+class Manifest(Strict):
+    examkit_version: str
+    seed: int
+    mode: Literal["draw", "scramble"]
+    blueprint: str
+    blueprint_hash: str
+    bank_hash: str
+
+
+class ExamSet(Strict):
+    """The contract between generating, rendering and grading: self-contained and timeless."""
+
+    format: Literal["examkit.examset/1"] = "examkit.examset/1"
+    title: str
+    exam: str = Field(description="Exam id, e.g. aif-c01.")
+    exam_title: str = ""
+    time_limit_minutes: int | None = None
+    instructions: str = ""
+    scoring: Scoring = Scoring()
+    objectives: dict[str, str] = Field(default_factory=dict, description="Objective id to title.")
+    cases: dict[str, Case] = {}
+    manifest: Manifest
+    forms: list[Form]
+
+    def form(self, letter: str) -> Form | None:
+        return next((f for f in self.forms if f.letter == letter.strip().upper()), None)
