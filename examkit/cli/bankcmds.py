@@ -32,16 +32,22 @@ def validate_command(paths: tuple[Path, ...]) -> None:
 @click.option("--coverage", is_flag=True, help="Print the objective-by-type matrix and concept counts.")
 def lint_command(paths: tuple[Path, ...], fmt: str, coverage: bool) -> None:
     """Check item-writing rules and objective/concept coverage; exit 1 on any error."""
-    from ..lint import coverage_tables, lint_bank
+    from ..errors import ExamkitError
+    from ..lint import coverage_tables, lint_bank, schema_findings
 
-    bank = _load(paths)
-    report = lint_bank(bank)
+    try:
+        bank = _load(paths)
+    except ExamkitError as exc:
+        bank, report = None, schema_findings(exc)
+        coverage = False
+    else:
+        report = lint_bank(bank)
     if fmt == "json":
         click.echo(json.dumps(report.as_json(), indent=2))
     else:
         for finding in report.errors + report.warnings:
             click.echo(str(finding), err=finding.severity == "error")
-        click.echo(report.summary())
+        click.echo(report.summary() if bank else f"{len(report.errors)} error(s): the bank does not validate")
         if coverage:
             click.echo(coverage_tables(bank))
     if report.errors:

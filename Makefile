@@ -1,0 +1,43 @@
+# The two commands a new machine needs: `make demo` (install, then build and print a practice
+# exam from the shipped bank) and `make test` (install with the test tools, then run the tests).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+EXAMKIT := $(BIN)/examkit
+DEMO := output/aif-c01-task-2.1-practice
+
+.PHONY: demo test install install-test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+install: $(BIN)/python
+	scripts/system-deps runtime
+	$(BIN)/pip install -q -e .
+
+install-test: $(BIN)/python
+	scripts/system-deps test
+	$(BIN)/pip install -q -e '.[test]'
+
+demo: install
+	$(EXAMKIT) validate
+	$(EXAMKIT) lint
+	$(EXAMKIT) generate --forms 3 --seed 7 -o $(DEMO) --force
+	$(EXAMKIT) render $(DEMO) --format html,pdf
+	@echo "Open $(DEMO)/ : exam, answer sheet, key, teacher edition and practice page."
+
+test: install-test
+	$(BIN)/pytest
+
+lint: install
+	$(EXAMKIT) lint --coverage
+
+bench: install-test
+	$(BIN)/python bench/generate.py
+	$(BIN)/python bench/render.py
+	$(BIN)/python bench/grade.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info
+	find output -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

@@ -1,0 +1,60 @@
+"""Files at the edges: atomic writes, paths that stay inside an output folder, reading exam sets."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .errors import ExamkitError, Problem, display_path
+from .model import ExamSet
+
+EXAMSET_FILE = "examset.json"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def write_atomic(path: Path, data: str | bytes) -> Path:
+    """Write to a temporary file beside `path`, then rename it into place: never a half file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def safe_name(text: str) -> str:
+    """A file-name component made from an id or title: no separators, no '..', never empty."""
+    name = _UNSAFE.sub("-", text).strip(".-") or "unnamed"
+    return name[:100]
+
+
+def inside(folder: Path, *parts: str) -> Path:
+    """`folder/parts...`, refusing any result that would land outside `folder`."""
+    root = folder.resolve()
+    target = root.joinpath(*(safe_name(p) for p in parts)).resolve()
+    if root != target and root not in target.parents:
+        raise ExamkitError(Problem(display_path(folder), None, f"refusing to write outside the folder: {parts}"))
+    return target
+
+
+def read_examset(path: Path) -> ExamSet:
+    """Read `examset.json` (or the folder holding it) with a one-line error when it is not valid."""
+    file = path / EXAMSET_FILE if path.is_dir() else path
+    shown = display_path(file)
+    if not file.is_file():
+        raise ExamkitError(Problem(shown, None, "no exam set here; run 'examkit generate' first or point at its folder"))
+    try:
+        return ExamSet.model_validate_json(file.read_bytes())
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ExamkitError(Problem(shown, None, f"not a valid exam set ({where}: {first['msg']}); regenerate it")) from None

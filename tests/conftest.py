@@ -1,0 +1,34 @@
+"""Shared fixtures: small banks written to a temporary folder, so each test states its YAML."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI_BANK = FIXTURES / "bank"
+
+
+@pytest.fixture
+def mini_bank_dir(tmp_path: Path) -> Path:
+    """A writable copy of the small valid bank (every item type and a case study)."""
+    target = tmp_path / "bank"
+    shutil.copytree(MINI_BANK, target)
+    return target
+
+
+@pytest.fixture
+def write_items(tmp_path: Path):
+    """Write the mini exam plus one items file with the given YAML; return the folder."""
+
+    def write(yaml_text: str, name: str = "items.yaml") -> Path:
+        folder = tmp_path / "broken"
+        folder.mkdir(exist_ok=True)
+        shutil.copy(MINI_BANK / "exam.yaml", folder / "exam.yaml")
+        (folder / name).write_text(textwrap.dedent(yaml_text).lstrip("\n"), encoding="utf-8")
+        return folder
+
+    return write
