@@ -9,7 +9,6 @@ from examkit.resources import shipped_bank
 from examkit.yamlfile import load_yaml, validate
 from examkit.model import ExamFile
 
-from .conftest import FIXTURES
 
 # Words the outline broke across lines at a hyphen; the printed guide reads them joined.
 REJOINED = {"cost- benefit": "cost-benefit", "chain-of- thought": "chain-of-thought"}
@@ -30,7 +29,7 @@ def _exam():
 
 
 def test_every_domain_task_and_objective_with_official_titles_and_weights():
-    outline = json.loads((FIXTURES / "aif-c01-exam-outline.json").read_text(encoding="utf-8"))
+    outline = json.loads((shipped_bank() / "sources" / "aif-c01-exam-outline.json").read_text(encoding="utf-8"))
     exam = _exam()
     assert exam.guide_version == outline["guide_version"]
     assert [(d.id, d.title, d.weight) for d in exam.objectives] == [

@@ -43,6 +43,8 @@ def rules_for(report, item_id=None):
 def test_mini_bank_is_clean():
     report = lint_bank(load_bank([MINI_BANK]))
     assert report.errors == [] and report.warnings == []
+    assert report.stats["scenario_share"] == pytest.approx(3 / 7)
+    assert report.stats["difficulty"] == {"easy": 3, "medium": 3, "hard": 1}
 
 
 def test_a_good_item_trips_nothing(write_items):

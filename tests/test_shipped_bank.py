@@ -1,0 +1,106 @@
+"""The shipped AIF-C01 task 2.1 bank meets its brief: size, shapes, coverage, sources, style."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from examkit.bank import load_bank
+from examkit.lint import coverage, lint_bank
+from examkit.resources import shipped_bank
+
+SECTIONS = {
+    "Understand foundational generative AI concepts": "Foundational generative AI concepts",
+    "Identify potential use cases for generative AI models": "Potential use cases for generative AI",
+    "Describe the foundation model lifecycle": "Foundation model lifecycle",
+}
+# The notes misspell one bold term; items cite it correctly spelt.
+SPELLING = {"Diffussion Models": "Diffusion Models"}
+LIFECYCLE = ["data selection", "model selection", "pre-training", "fine-tuning", "evaluation", "deployment", "feedback"]
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return load_bank()
+
+
+def notes_sections() -> dict[str, set[str]]:
+    """Section name -> bold terms, read from the notes the bank cites."""
+    text = (shipped_bank() / "sources" / "aif-c01-task-2.1-study-notes.md").read_text(encoding="utf-8")
+    sections: dict[str, set[str]] = {}
+    current = None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            current = next(short for head, short in SECTIONS.items() if line[3:].startswith(head))
+            sections[current] = set()
+        for term in re.findall(r"\*\*(.+?)\*\*", line):
+            sections[current].add(SPELLING.get(term.strip(": "), term.strip(": ")))
+    return sections
+
+
+def test_size_and_types(bank):
+    counts = Counter(i.type for i in bank.items)
+    assert len(bank.items) >= 150
+    assert counts["single"] >= 70 and counts["multiple"] >= 20 and counts["matching"] >= 10
+    assert counts["ordering"] >= 6 and counts["short"] >= 20
+
+
+def test_items_follow_the_exam_shapes(bank):
+    for item in bank.items:
+        if item.type == "single":
+            assert len(item.options) == 4, item.id
+        if item.type == "multiple":
+            assert len(item.options) >= 5 and item.choose >= 2, item.id
+        if item.type == "ordering":
+            assert 3 <= len(item.steps) <= 5, item.id
+        if item.type == "matching":
+            assert 3 <= len(item.premises) <= 7, item.id
+
+
+def test_case_studies_scenarios_and_difficulty(bank):
+    per_case = Counter(i.case for i in bank.items if i.case)
+    assert len(per_case) >= 2 and all(n >= 2 for n in per_case.values())
+    assert sum(i.style == "scenario" for i in bank.items) / len(bank.items) >= 0.40
+    difficulty = Counter(i.difficulty for i in bank.items)
+    assert all(difficulty[d] / len(bank.items) >= 0.15 for d in ("easy", "medium", "hard"))
+
+
+def test_every_concept_is_examined_three_times_two_ways(bank):
+    _, by_concept = coverage(bank)
+    assert set(by_concept) == {c.id for c in bank.exam.concepts}
+    thin = {c: dict(n) for c, n in by_concept.items() if sum(n.values()) < 3 or len(n) < 2}
+    assert thin == {}
+
+
+def test_the_concepts_are_those_of_the_notes(bank):
+    declared = {c.title.lower() for c in bank.exam.concepts}
+    for term in ("tokens", "chunking", "embeddings", "vectors", "prompt engineering", "diffusion models",
+                 "multimodal models", "foundation models", "transformer-based llms", "summarization",
+                 "recommendation engines", "customer service agents", "fine-tuning", "evaluation", "feedback"):
+        assert term in declared
+
+
+def test_every_source_names_a_section_and_term_of_the_notes(bank):
+    sections = notes_sections()
+    for item in bank.items:
+        prefix, section, term = item.source.split(" › ")
+        assert prefix == "Task 2.1 notes", item.id
+        assert term in sections[section], (item.id, term)
+
+
+def test_matching_and_ordering_cover_the_lifecycle(bank):
+    in_order = [i for i in bank.items if i.type == "ordering"
+                and sum(any(stage == s.text.lower().strip() for s in i.steps) for stage in LIFECYCLE) >= 3]
+    assert in_order, "an ordering item puts the lifecycle stages in order"
+    for item in in_order:
+        ranks = [LIFECYCLE.index(s.text.lower().strip()) for s in item.steps if s.text.lower().strip() in LIFECYCLE]
+        assert ranks == sorted(ranks), item.id
+
+
+def test_no_lint_errors_and_the_key_is_not_a_tell(bank):
+    report = lint_bank(bank)
+    assert [str(f) for f in report.errors] == []
+    assert [str(f) for f in report.warnings] == []
+    assert report.stats["key_longest_share"] <= 0.35
