@@ -17,6 +17,8 @@ from .errors import ExamkitError
 from .model import ITEM_TYPES
 
 LONG_KEY_RATIO = 1.5
+KEY_LONGEST_TOLERANCE = 0.10  # how far the key-is-longest share may stray from chance
+KEY_LONGEST_MIN_ITEMS = 20
 SIMILAR_STEM_SCORE = 88.0
 MIN_ITEMS = 3
 
@@ -59,6 +61,10 @@ class LintReport:
 
     def add(self, finding: Finding) -> None:
         (self.errors if finding.severity == "error" else self.warnings).append(finding)
+
+    def add_all(self, findings) -> None:
+        for finding in findings:
+            self.add(finding)
 
     def summary(self) -> str:
         s = self.stats
@@ -250,7 +256,21 @@ def lint_bank(bank: Bank) -> LintReport:
     for finding in _coverage_findings(bank):
         report.add(finding)
     report.stats = bank_stats(bank)
+    report.add_all(_key_length_tell(report.stats))
     return report
+
+
+def _key_length_tell(stats: dict) -> Iterator[Finding]:
+    """Test-wise students learn to pick (or avoid) the longest option when the key is too often
+    (or too rarely) the longest; across a bank it should be about chance."""
+    share, chance = stats["key_longest_share"], stats["key_longest_chance"]
+    if share is None or stats["types"]["single"] < KEY_LONGEST_MIN_ITEMS:
+        return
+    if abs(share - chance) > KEY_LONGEST_TOLERANCE:
+        direction = "often" if share > chance else "rarely"
+        yield Finding("warning", "key-length-tell",
+                      f"the key is the longest option in {share:.0%} of single-choice items (chance {chance:.0%}); "
+                      f"it is {direction} the longest, so lengthen or shorten some keys toward chance")
 
 
 def bank_stats(bank: Bank) -> dict:

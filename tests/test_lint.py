@@ -162,3 +162,15 @@ def test_cli_exits_1_on_errors(write_items):
     result = CliRunner().invoke(cli, ["lint", str(folder)])
     assert result.exit_code == 1
     assert "above-option" in result.output
+
+
+def test_key_length_tell_across_the_bank(write_items):
+    always_longest = [single(stem=f"Question {n} about the units of text a model reads?", key="Tokens here",
+                             distractors=("Chunk", "Vector", "Prompt")) for n in range(20)]
+    report = lint(write_items, *always_longest)
+    (finding,) = [f for f in report.warnings if f.rule == "key-length-tell"]
+    assert finding.message.startswith("the key is the longest option in 95% of single-choice items (chance 25%)")
+    balanced = [single(stem=f"Question {n} about the units of text a model reads?",
+                       key="Tokens here" if n % 4 == 0 else "Token",
+                       distractors=("Chunk", "Vector", "Prompts")) for n in range(20)]
+    assert "key-length-tell" not in rules_for(lint(write_items, *balanced))
