@@ -1,9 +1,57 @@
-"""The `examkit generate` command (being built)."""
+"""The `examkit generate` command: a thin wrapper over generate_examset and write_examset."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
 
 @click.command("generate")
-def generate_command() -> None:
-    """Not built yet."""
-    raise click.UsageError("examkit generate is not built yet")
+@click.option("-b", "--blueprint", "blueprint_spec", metavar="BLUEPRINT",
+              help="Blueprint file, or the name of a shipped one (default: aif-c01-task-2.1-practice).")
+@click.option("--bank", "banks", multiple=True, type=click.Path(path_type=Path),
+              help="Bank file or folder; repeat for several (default: the shipped bank).")
+@click.option("--forms", type=click.IntRange(1, 10_000), default=1, show_default=True,
+              help="Number of forms, named A, B, C...")
+@click.option("--seed", type=click.IntRange(0), help="Random seed; the same seed gives the same files. "
+                                                       "Default: a new one, recorded in examset.json.")
+@click.option("--mode", type=click.Choice(["draw", "scramble"]), default="draw", show_default=True,
+              help="draw: each form draws its own items; scramble: the same items in a new order on each form.")
+@click.option("--group-by-objective/--no-group-by-objective", default=None,
+              help="Print items grouped by objective (default: as the blueprint says).")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: output/<blueprint name>).")
+@click.option("--force", is_flag=True, help="Overwrite the exam set in a non-empty output folder.")
+def generate_command(blueprint_spec: str | None, banks: tuple[Path, ...], forms: int, seed: int | None,
+                     mode: str, group_by_objective: bool | None, output: Path | None, force: bool) -> None:
+    """Build randomized exam forms and their key from a bank and a blueprint.
+
+    Writes examset.json (every form as printed, with answers and a manifest) and key.csv.
+    """
+    from ..bank import load_bank
+    from ..blueprint import find_blueprint, load_blueprint
+    from ..errors import display_path
+    from ..examsetwriter import write_examset
+    from ..generate import generate_examset
+
+    blueprint_path = find_blueprint(blueprint_spec)
+    blueprint = load_blueprint(blueprint_path)
+    bank = load_bank(list(banks) or None)
+    examset = generate_examset(bank, blueprint, forms=forms, seed=seed, mode=mode,
+                               group_by_objective=group_by_objective)
+    out_dir = output if output is not None else Path("output") / blueprint_path.stem
+    written = write_examset(examset, out_dir, force=force)
+
+    letters = [form.letter for form in examset.forms]
+    named = letters[0] if len(letters) == 1 else f"{letters[0]}-{letters[-1]}"
+    sizes = sorted({len(form.items) for form in examset.forms})
+    per_form = "/".join(str(n) for n in sizes)
+    click.echo(f"wrote {display_path(out_dir)}: {len(letters)} form{'s' if len(letters) > 1 else ''} ({named}), "
+               f"{per_form} items each, seed {examset.manifest.seed}, mode {mode}")
+    click.echo(f"  {blueprint.title}; examset.json and key.csv")
+    others = sorted(p.name for p in out_dir.iterdir() if p.resolve() not in written)
+    if others:
+        # --force replaced the exam set only; files made from the old one would not match it.
+        click.echo(f"  note: left {len(others)} other file(s) as they were ({', '.join(others[:3])}"
+                   f"{', ...' if len(others) > 3 else ''}); render again so they match the new exam set")

@@ -1,0 +1,258 @@
+"""Blueprints: how many items of which objectives, types and difficulties go into one exam form.
+
+A blueprint is a small YAML file validated like the bank, so a mistake is reported as
+`path:line: what is wrong and how to fix it`. Counts may be given directly or as weights; weights
+become counts by the largest-remainder method, so they always add up to the total exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, PrivateAttr, field_validator, model_validator
+
+from .errors import ExamkitError, Problem, display_path
+from .model import ITEM_TYPES, Difficulty, ItemType, ObjectiveId, Scoring, Slug, Strict, Text
+from .yamlfile import LineDict, line_of, load_yaml, validate
+
+DEFAULT_BLUEPRINT = "aif-c01-task-2.1-practice.yaml"
+DIFFICULTIES: tuple[Difficulty, ...] = ("easy", "medium", "hard")
+MAX_ITEMS = 1000
+
+
+class ObjectiveShare(Strict):
+    """One objective of the blueprint and its share of the items: a fixed count or a weight."""
+
+    id: ObjectiveId = Field(description="Any node of the objective tree; a task means every item under it.")
+    count: int | None = Field(None, ge=0, description="Exactly this many items.")
+    weight: float | None = Field(None, gt=0, description="A share of the items not given by counts.")
+
+    @model_validator(mode="after")
+    def _count_or_weight(self):
+        if (self.count is None) == (self.weight is None):
+            raise ValueError(f"objective '{self.id}' needs either 'count' or 'weight' (exactly one of them)")
+        return self
+
+
+class Blueprint(Strict):
+    """What one exam form holds. Every form generated from it satisfies every count exactly."""
+
+    title: Text
+    exam: Slug | None = Field(None, description="Id of the exam the blueprint is for; checked against the bank.")
+    items: int | None = Field(None, gt=0, le=MAX_ITEMS, description="Items per form; defaults to the sum of the counts.")
+    objectives: list[ObjectiveShare] = Field(
+        default_factory=list,
+        description="Objectives and their counts or weights. An item counts for the most specific objective "
+                    "listed above it. Empty: any item of the bank.",
+    )
+    types: list[ItemType] = Field(default_factory=lambda: list(ITEM_TYPES), min_length=1,
+                                  description="Item types allowed on the form.")
+    type_counts: dict[ItemType, int] = Field(default_factory=dict,
+                                             description="Exact number of items of some types; other allowed types fill the rest.")
+    difficulty: dict[Difficulty, float] = Field(default_factory=dict,
+                                                description="Difficulty mix as weights, turned into counts; empty: any mix.")
+    max_case_studies: int | None = Field(None, ge=0, description="At most this many case studies per form; 0 excludes them.")
+    group_by_objective: bool = Field(False, description="Print the items grouped by objective instead of fully shuffled.")
+    time_limit_minutes: int | None = Field(None, gt=0)
+    instructions: str = ""
+    scoring: Scoring = Scoring()
+
+    # Where the blueprint came from, for error lines and the manifest; not part of its content.
+    _file: str = PrivateAttr("")
+    _name: str = PrivateAttr("")
+    _raw: Any = PrivateAttr(None)
+
+    @field_validator("types")
+    @classmethod
+    def _distinct_types(cls, types: list[str]) -> list[str]:
+        if len(set(types)) != len(types):
+            raise ValueError("a type is listed twice in 'types'; list each type once")
+        return types
+
+    @field_validator("type_counts")
+    @classmethod
+    def _non_negative_counts(cls, counts: dict[str, int]) -> dict[str, int]:
+        for item_type, n in counts.items():
+            if n < 0:
+                raise ValueError(f"type_counts.{item_type} is {n}; use 0 or more")
+        return counts
+
+    @field_validator("difficulty")
+    @classmethod
+    def _non_negative_weights(cls, mix: dict[str, float]) -> dict[str, float]:
+        for level, weight in mix.items():
+            if weight < 0:
+                raise ValueError(f"difficulty.{level} is {weight:g}; use 0 or more")
+        if mix and not any(mix.values()):
+            raise ValueError("every difficulty weight is 0; give at least one a positive weight")
+        return mix
+
+    # ------------------------------------------------------------------ provenance
+
+    @property
+    def name(self) -> str:
+        """The blueprint's file name (no folders), as recorded in the manifest."""
+        return self._name or "blueprint"
+
+    @property
+    def location(self) -> str:
+        """The blueprint's path as the user should see it, for error messages."""
+        return self._file or self.name
+
+    def line(self, *loc: str | int) -> int | None:
+        """The line in the blueprint file of a field such as ('objectives', 2), when loaded from one."""
+        return line_of(self._raw, loc) if self._raw is not None else None
+
+    def problem(self, message: str, *loc: str | int) -> Problem:
+        return Problem(self.location, self.line(*loc), message)
+
+    def content_hash(self) -> str:
+        """A hash of what the blueprint says, independent of comments, key order and file name."""
+        blob = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return "sha256:" + hashlib.sha256(blob.encode()).hexdigest()
+
+    def quotas(self) -> Quotas:
+        """Exact counts per objective, type and difficulty (weights resolved); errors name the line."""
+        return resolve_quotas(self)
+
+
+@dataclass(frozen=True)
+class Quotas:
+    """A blueprint's counts, resolved: what every form must hold exactly."""
+
+    total: int
+    objectives: tuple[tuple[str, int], ...]  # in blueprint order; empty = the whole bank
+    types: tuple[tuple[str, int], ...]  # only the types with an exact count
+    difficulty: tuple[tuple[str, int], ...]  # empty = any mix
+
+
+def largest_remainder(weights: list[float], total: int) -> list[int]:
+    """Split `total` in proportion to `weights`; leftover units go to the largest remainders.
+
+    Exact rational arithmetic keeps ties (40/30/30 of 10) from depending on float rounding;
+    a tie goes to the earlier entry, so the result is the same on every machine.
+    """
+    exact = [Fraction(w) for w in weights]
+    whole = sum(exact)
+    if total == 0 or whole == 0:
+        return [0] * len(weights)
+    shares = [w * total / whole for w in exact]
+    counts = [int(s) for s in shares]  # floor: shares are never negative
+    leftover = total - sum(counts)
+    by_remainder = sorted(range(len(shares)), key=lambda i: (-(shares[i] - counts[i]), i))
+    for i in by_remainder[:leftover]:
+        counts[i] += 1
+    return counts
+
+
+def resolve_quotas(bp: Blueprint) -> Quotas:
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for index, share in enumerate(bp.objectives):
+        if share.id in seen:
+            problems.append(bp.problem(f"objective '{share.id}' is listed twice (first as entry {seen[share.id] + 1}); "
+                                       "list each objective once", "objectives", index))
+        seen.setdefault(share.id, index)
+
+    fixed = sum(s.count for s in bp.objectives if s.count is not None)
+    weighted = [i for i, s in enumerate(bp.objectives) if s.weight is not None]
+    total = bp.items
+    if total is None:
+        if weighted:
+            problems.append(bp.problem("objective weights need a total; add 'items:' with the number of items per form",
+                                       "objectives"))
+        elif not bp.objectives:
+            problems.append(bp.problem("say how many items a form holds: add 'items:' or objective counts"))
+        total = fixed
+        if bp.objectives and total == 0:
+            problems.append(bp.problem("the objective counts add up to 0; give at least one objective a count",
+                                       "objectives"))
+        if total > MAX_ITEMS:
+            problems.append(bp.problem(f"the objective counts add up to {total}; a form holds at most {MAX_ITEMS} items",
+                                       "objectives"))
+    elif bp.objectives:
+        if fixed > total:
+            problems.append(bp.problem(f"the objective counts add up to {fixed}, more than the {total} items of a form; "
+                                       "lower the counts or raise 'items'", "objectives"))
+        elif not weighted and fixed != total:
+            problems.append(bp.problem(f"the objective counts add up to {fixed} but 'items' is {total}; make them agree "
+                                       "or give some objectives a weight instead of a count", "items"))
+
+    objective_counts = [s.count or 0 for s in bp.objectives]
+    if weighted and not problems:
+        split = largest_remainder([bp.objectives[i].weight for i in weighted], total - fixed)
+        for i, n in zip(weighted, split):
+            objective_counts[i] = n
+
+    for item_type in bp.type_counts:
+        if item_type not in bp.types:
+            problems.append(bp.problem(f"type_counts names '{item_type}', which 'types' does not allow; "
+                                       f"add it to 'types' or remove its count", "type_counts", item_type))
+    typed = sum(bp.type_counts.values())
+    if typed > total:
+        problems.append(bp.problem(f"the type counts add up to {typed}, more than the {total} items of a form; lower them",
+                                   "type_counts"))
+    elif all(t in bp.type_counts for t in bp.types) and typed != total:
+        problems.append(bp.problem(f"every allowed type has a count, but they add up to {typed}, not {total}; "
+                                   "make them agree or leave one type without a count", "type_counts"))
+
+    difficulty: tuple[tuple[str, int], ...] = ()
+    if bp.difficulty:
+        levels = [d for d in DIFFICULTIES]
+        counts = largest_remainder([bp.difficulty.get(d, 0) for d in levels], total)
+        difficulty = tuple(zip(levels, counts))
+
+    if problems:
+        raise ExamkitError(problems)
+    return Quotas(
+        total=total,
+        objectives=tuple((s.id, n) for s, n in zip(bp.objectives, objective_counts)),
+        types=tuple((t, bp.type_counts[t]) for t in ITEM_TYPES if t in bp.type_counts),
+        difficulty=difficulty,
+    )
+
+
+def load_blueprint(path: Path) -> Blueprint:
+    """Read and check a blueprint file; raise ExamkitError with one `path:line` problem per mistake."""
+    path = Path(path)
+    shown = display_path(path)
+    if not path.is_file():
+        raise ExamkitError(Problem(shown, None, "no such blueprint file; check the path (or see blueprints/)"))
+    data, problems = load_yaml(path)
+    if problems:
+        raise ExamkitError(problems)
+    if data is None:
+        raise ExamkitError(Problem(shown, None, "the blueprint is empty; add at least 'title:' and 'items:'"))
+    if not isinstance(data, LineDict):
+        raise ExamkitError(Problem(shown, getattr(data, "line", 1),
+                                   "a blueprint must be a mapping with 'title:', 'items:', 'objectives:' ..."))
+    blueprint, problems = validate(Blueprint, data, path)
+    if problems:
+        raise ExamkitError(problems)
+    blueprint._file = shown
+    blueprint._name = path.name
+    blueprint._raw = data
+    blueprint.quotas()  # counts that cannot add up are reported now, with their lines
+    return blueprint
+
+
+def find_blueprint(spec: str | Path | None) -> Path:
+    """A blueprint path from what the user typed: a file, or the name of a shipped blueprint."""
+    from .resources import shipped_blueprints
+
+    shipped = shipped_blueprints()
+    if spec is None:
+        return shipped / DEFAULT_BLUEPRINT
+    candidate = Path(spec)
+    if candidate.exists():
+        return candidate
+    name = candidate.name if candidate.suffix in (".yaml", ".yml") else candidate.name + ".yaml"
+    if candidate.parent == Path(".") and (shipped / name).is_file():
+        return shipped / name
+    available = ", ".join(sorted(p.stem for p in shipped.glob("*.yaml")))
+    raise ExamkitError(Problem(str(spec), None, f"no such blueprint; give a file path or a shipped one: {available}"))

@@ -1,0 +1,145 @@
+"""Generating exam forms from a bank and a blueprint: a pure function of (bank, blueprint, seed).
+
+All randomness comes from one `random.Random(seed)`, consumed in a fixed order: form by form,
+first the draw, then the item order, the key positions, and each item's options in print order.
+Nothing iterates a set or depends on hashing, so the output is the same under any
+PYTHONHASHSEED, and form B of `--forms 3` is form B of `--forms 10` with the same seed.
+"""
+
+from __future__ import annotations
+
+import random as random_module
+import secrets
+from collections.abc import Callable
+from typing import Literal
+
+from . import __version__
+from .blueprint import Blueprint
+from .bulk import collector_paused
+from .draw import DrawPlan
+from .errors import ExamkitError, Problem
+from .model import ExamSet, Form, Manifest
+from .shuffle import LETTERS, balance_key_slots, make_printer, shuffle
+
+Mode = Literal["draw", "scramble"]
+MODES: tuple[str, ...] = ("draw", "scramble")
+MAX_FORMS = 10_000
+SEED_RANGE = 1_000_000_000
+# How often a scrambled form may reshuffle to avoid repeating an earlier form's item order.
+REORDER_TRIES = 20
+
+
+def new_seed() -> int:
+    """A fresh seed for runs without one; it is recorded in the manifest so the run can be repeated."""
+    return secrets.randbelow(SEED_RANGE)
+
+
+def form_letter(number: int) -> str:
+    """A, B, ... Z, AA, AB, ...: the names of forms, as on spreadsheet columns."""
+    name = ""
+    number += 1
+    while number:
+        number, rest = divmod(number - 1, len(LETTERS))
+        name = LETTERS[rest] + name
+    return name
+
+
+def generate_examset(
+    bank,
+    blueprint: Blueprint,
+    *,
+    forms: int = 1,
+    seed: int | None = None,
+    mode: Mode = "draw",
+    group_by_objective: bool | None = None,
+) -> ExamSet:
+    """Build `forms` forms from the bank under the blueprint.
+
+    mode "draw": each form draws its own items within the blueprint; "scramble": one draw, the
+    same items on every form in a different order. `group_by_objective` (default: the
+    blueprint's setting) prints items grouped by objective in tree order, shuffled within.
+    """
+    if not 1 <= forms <= MAX_FORMS:
+        raise ExamkitError(Problem("forms", None, f"{forms} forms asked; give a number from 1 to {MAX_FORMS}"))
+    if mode not in MODES:
+        raise ExamkitError(Problem("mode", None, f"unknown mode {mode!r}; use 'draw' or 'scramble'"))
+    if seed is None:
+        seed = new_seed()
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ExamkitError(Problem("seed", None, f"seed {seed!r} is not a whole number of 0 or more; give one"))
+    grouped = blueprint.group_by_objective if group_by_objective is None else group_by_objective
+
+    with collector_paused(keep=True):
+        return _generate(bank, blueprint, forms, seed, mode, grouped)
+
+
+def _generate(bank, blueprint: Blueprint, forms: int, seed: int, mode: str, grouped: bool) -> ExamSet:
+    plan = DrawPlan(bank, blueprint, blueprint.quotas())
+    scoring = blueprint.scoring
+    printers = [make_printer(item, scoring.points_for(item.type)) for item in plan.items]
+    rng = random_module.Random(seed)
+    rand = rng.random
+
+    fixed_draw = plan.draw(rand) if mode == "scramble" else None
+    seen_orders: set[tuple[int, ...]] = set()  # only asked for membership, never iterated
+    built: list[Form] = []
+    used_items: dict[int, None] = {}
+    for number in range(forms):
+        drawn = fixed_draw if fixed_draw is not None else plan.draw(rand)
+        units = _arrange(plan, drawn, rand, grouped, seen_orders if fixed_draw is not None else None)
+        indexes = [i for u in units for i in plan.units[u].items]
+        form_printers = [printers[i] for i in indexes]
+        key_slots = balance_key_slots(form_printers, rand)
+        items = [printer.print(position, rand, slot)
+                 for position, (printer, slot) in enumerate(zip(form_printers, key_slots), start=1)]
+        built.append(Form(letter=form_letter(number), items=items))
+        used_items.update(dict.fromkeys(indexes))
+
+    used = [plan.items[i] for i in sorted(used_items)]
+    return ExamSet(
+        title=blueprint.title,
+        exam=bank.exam.id,
+        exam_title=bank.exam.title,
+        time_limit_minutes=blueprint.time_limit_minutes,
+        instructions=blueprint.instructions,
+        scoring=scoring.model_copy(deep=True),
+        objectives=_objective_titles(bank, used),
+        cases={cid: bank.cases[cid].model_copy() for cid in sorted({i.case for i in used if i.case})},
+        manifest=Manifest(
+            examkit_version=__version__,
+            seed=seed,
+            mode=mode,
+            blueprint=blueprint.name,
+            blueprint_hash=blueprint.content_hash(),
+            bank_hash=bank.content_hash(),
+        ),
+        forms=built,
+    )
+
+
+def _arrange(plan: DrawPlan, drawn: list[int], random: Callable[[], float], grouped: bool,
+             seen: set[tuple[int, ...]] | None) -> list[int]:
+    """The print order of the drawn units; with `seen`, one no earlier form used, if there is one."""
+    order = drawn[:]
+    for _ in range(REORDER_TRIES if seen is not None else 1):
+        shuffle(order, random)
+        if grouped:
+            order.sort(key=lambda u: plan.units[u].group)  # stable: shuffled within each objective
+        if seen is None or tuple(order) not in seen:
+            break
+    if seen is not None:
+        seen.add(tuple(order))
+    return order
+
+
+def _objective_titles(bank, items) -> dict[str, str]:
+    """Titles of the objectives the items test and of their ancestors, in the order of the tree."""
+    objectives = bank.objectives
+    needed: set[str] = set()
+    for item in items:
+        node = item.objective
+        while node is not None and node not in needed:
+            needed.add(node)
+            node = objectives[node].parent
+    return {oid: objective.title for oid, objective in objectives.items() if oid in needed}
+
