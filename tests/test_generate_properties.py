@@ -3,6 +3,7 @@ every key is right for the item as printed, enemies never meet, and the output i
 
 from __future__ import annotations
 
+import os
 from functools import cache
 
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +18,8 @@ from .fixtures.generate.checks import check_examset
 from .fixtures.generate.synthetic import OBJECTIVES, synthetic_bank
 
 MAX_TOTAL = 15
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# EXAMKIT_EXAMPLES=1000 runs a longer search by hand; the suite keeps it short.
+SETTINGS = settings(max_examples=int(os.environ.get("EXAMKIT_EXAMPLES", 40)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @cache
@@ -28,7 +30,8 @@ def rich_bank():
 
 @cache
 def case_bank():
-    return synthetic_bank(150, cases=8, enemy_pairs=6)
+    """20 items per (objective, type) with case studies among them: any blueprint up to 15 items fits."""
+    return synthetic_bank(300, cases=8, enemy_pairs=6)
 
 
 @st.composite

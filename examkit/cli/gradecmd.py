@@ -1,9 +1,87 @@
-"""The `examkit grade` command (being built)."""
+"""The `examkit grade` command: a thin wrapper over `examkit.grade`."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
+_SHOWN_FLAGS = 20
+
+
+def _partial(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    parts = [p.strip().lower() for p in value.split(",") if p.strip()]
+    if parts in (["none"], []):
+        return []
+    if parts == ["all"]:
+        return ["multiple", "matching", "ordering"]
+    return parts
+
 
 @click.command("grade")
-def grade_command() -> None:
-    """Not built yet."""
-    raise click.UsageError("examkit grade is not built yet")
+@click.argument("examdir", type=click.Path(exists=True, path_type=Path))
+@click.argument("responses", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Results folder.  [default: EXAMDIR/results]")
+@click.option("--threshold", type=float, default=85.0, show_default=True,
+              help="Similarity (1-100) a typed text needs to count as an option or accepted answer.")
+@click.option("--partial", metavar="TYPES",
+              help="Partial credit for these types: multiple,matching,ordering (or all, or none).  "
+                   "[default: the blueprint's scoring]")
+@click.option("--negative", type=float, metavar="SHARE",
+              help="Share of an item's points lost for a wrong answer, e.g. 0.25.  [default: the blueprint's]")
+@click.option("--void", "void", multiple=True, metavar="ITEM",
+              help="Leave an item out of every score (item id, or FORM:POSITION). Repeatable.")
+@click.option("--accept", "accept", multiple=True, metavar="ITEM=ANSWER",
+              help="Also accept ANSWER for ITEM (an option text, letters, or a short answer). Repeatable.")
+@click.option("--form", "form", metavar="LETTER", help="Grade every row as this form (for one form's export).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "yaml", "google", "microsoft"]),
+              help="Read RESPONSES in this format.  [default: detected from the file]")
+@click.option("--encoding", help="Text encoding of RESPONSES, e.g. cp1252.  [default: UTF-8, or UTF-16 by its mark]")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when any row is flagged.")
+@click.option("--pdf/--no-pdf", "pdf", default=None,
+              help="Write report.pdf too.  [default: yes for classes of up to 300 students]")
+@click.option("--no-report", is_flag=True, help="Write the CSV files only.")
+@click.option("--templates", "templates_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder with your own report.html.j2 (others fall back to the shipped templates).")
+def grade_command(examdir: Path, responses: tuple[Path, ...], out_dir: Path | None, threshold: float,
+                  partial: str | None, negative: float | None, void: tuple[str, ...], accept: tuple[str, ...],
+                  form: str | None, fmt: str | None, encoding: str | None, strict: bool, pdf: bool | None,
+                  no_report: bool, templates_dir: Path | None) -> None:
+    """Grade answer sheets against the exam set in EXAMDIR; write scores, audit, item analysis and report.
+
+    RESPONSES are CSV (student,form,1,2,... or q1,q2,...), JSON or YAML answer files, or
+    Google Forms / Microsoft Forms exports. Each input row comes out in scores.csv, graded or
+    flagged with the reason; responses.csv records how every answer was read.
+    """
+    from ..errors import display_path
+    from ..fileio import read_examset
+    from ..grade import RESULTS_DIR, GradeOptions, grade_files, write_results
+
+    examset = read_examset(examdir)
+    options = GradeOptions(threshold=threshold, partial=_partial(partial), negative=negative, void=list(void),
+                           accept=list(accept), form=form, fmt=fmt, encoding=encoding)
+    run = grade_files(examset, responses, options)
+    for sheet in run.sheets:
+        for line in sheet.mapping():
+            click.echo(line)
+    target = out_dir or (examdir if examdir.is_dir() else examdir.parent) / RESULTS_DIR
+    written = write_results(run, target, report=not no_report, pdf=pdf, templates_dir=templates_dir)
+
+    results = run.results
+    graded = sum(1 for r in results if r.graded)
+    flagged = run.flagged
+    click.echo(f"{len(results)} rows: {graded} graded, {len(flagged)} flagged, {len(results) - graded} not gradable")
+    for result in flagged[:_SHOWN_FLAGS]:
+        who = result.student or "(no name)"
+        click.echo(f"  flagged {result.source} {who}: {result.reason}")
+    if len(flagged) > _SHOWN_FLAGS:
+        click.echo(f"  ... and {len(flagged) - _SHOWN_FLAGS} more; see scores.csv")
+    for note in run.notes:
+        click.echo(f"note: {note}")
+    click.echo(f"wrote {', '.join(p.name for p in written)} to {display_path(target)}")
+    if strict and flagged:
+        click.echo(f"error: {len(flagged)} rows flagged (--strict)", err=True)
+        raise SystemExit(1)

@@ -1,0 +1,346 @@
+"""Item statistics, computed as Moodle's quiz statistics compute them, so teachers can compare.
+
+Per item (marks x of one item, rest r = total minus that item, sample (co)variances over n-1):
+
+- facility            100 * mean(x) / max mark
+- sd                  100 * sd(x) / max mark
+- discrimination      100 * cov(x, r) / sqrt(var(x) * var(r))     (corrected item-rest correlation)
+- efficiency          100 * cov(x, r) / covmax(x, r), where covmax pairs the sorted x with the
+                      sorted r: the largest covariance the same two marginal distributions allow
+- upper-lower 27%     100 * (mean x in the top 27% - mean x in the bottom 27%) / max mark, groups
+                      ranked by total; students tied at a group's boundary count in proportion,
+                      so the index never depends on the order rows came in
+
+Per form: mean, median, sd, Cronbach's alpha (KR-20 when every item is right-or-wrong) as
+k/(k-1) * (1 - sum var(x_i) / var(total)), and the standard error of measurement sd * sqrt(1 - alpha).
+
+Everything is computed from, per item, the counts of (mark, total) pairs, gathered in one pass:
+a class of 100,000 becomes a few small tables, and the statistics are exact.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import repeat
+
+GROUP_SHARE = 0.27
+EASY_ABOVE = 90.0       # facility (%) above which an item tells strong and weak students apart poorly
+HARD_BELOW = 25.0       # facility (%) below the chance level of a four-option item
+DUBIOUS_EFFICIENCY = 15.0
+
+
+@dataclass
+class ItemStatistics:
+    n: int
+    max_mark: float
+    facility: float | None = None
+    sd: float | None = None
+    discrimination: float | None = None
+    efficiency: float | None = None
+    upper_lower: float | None = None
+
+
+@dataclass
+class FormStatistics:
+    n: int
+    items: int
+    max_points: float
+    mean: float | None = None
+    median: float | None = None
+    sd: float | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    alpha: float | None = None
+    sem: float | None = None
+
+
+def _key(value: float) -> float:
+    # Totals are sums of floats; rounding keeps 0.1 + 0.2 and 0.3 in one cell of the table.
+    return round(value, 9) + 0.0
+
+
+@dataclass
+class StatisticsBuilder:
+    """Collects one form's marks student by student; then computes every statistic."""
+
+    max_marks: Sequence[float]
+    triples: Counter = field(init=False)
+    totals: Counter = field(init=False)
+
+    def __post_init__(self) -> None:
+        # (item index, mark, total) -> students; Counter.update counts a whole row in C.
+        self.triples = Counter()
+        self.totals = Counter()
+        self._indices = range(len(self.max_marks))
+
+    def add(self, marks: Sequence[float]) -> None:
+        total = _key(sum(marks))
+        self.totals[total] += 1
+        self.triples.update(zip(self._indices, marks, repeat(total)))
+
+    @property
+    def joint(self) -> list[Counter]:
+        """Per item: (mark, total) -> students."""
+        tables = [Counter() for _ in self.max_marks]
+        for (index, mark, total), count in self.triples.items():
+            tables[index][(mark, total)] += count
+        return tables
+
+    @property
+    def n(self) -> int:
+        return sum(self.totals.values())
+
+    def items(self) -> list[ItemStatistics]:
+        n = self.n
+        return [_item(table, max_mark, n) for table, max_mark in zip(self.joint, self.max_marks)]
+
+    def test(self) -> FormStatistics:
+        n = self.n
+        stats = FormStatistics(n, len(self.max_marks), float(sum(self.max_marks)))
+        if not n:
+            return stats
+        values = sorted(self.totals.items())
+        stats.mean = sum(v * c for v, c in values) / n
+        stats.median = _median(values, n)
+        stats.minimum, stats.maximum = values[0][0], values[-1][0]
+        if n < 2:
+            return stats
+        var_total = sum(c * (v - stats.mean) ** 2 for v, c in values) / (n - 1)
+        stats.sd = math.sqrt(var_total)
+        k = len(self.max_marks)
+        if k > 1 and var_total > 0:
+            item_vars = sum(_variance(table, n) for table in self.joint)
+            stats.alpha = k / (k - 1) * (1 - item_vars / var_total)
+            stats.sem = stats.sd * math.sqrt(max(0.0, 1 - stats.alpha))
+        return stats
+
+
+def _variance(table: Counter, n: int) -> float:
+    mean = sum(x * c for (x, _), c in table.items()) / n
+    return sum(c * (x - mean) ** 2 for (x, _), c in table.items()) / (n - 1)
+
+
+def _median(values: list[tuple[float, int]], n: int) -> float:
+    def at(index: int) -> float:
+        seen = 0
+        for value, count in values:
+            seen += count
+            if index < seen:
+                return value
+        return values[-1][0]
+
+    return at(n // 2) if n % 2 else (at(n // 2 - 1) + at(n // 2)) / 2
+
+
+def _item(table: Counter, max_mark: float, n: int) -> ItemStatistics:
+    stats = ItemStatistics(n, max_mark)
+    if n == 0 or max_mark <= 0:
+        return stats
+    pairs = [(x, t - x, c) for (x, t), c in table.items()]
+    mean_x = sum(x * c for x, _, c in pairs) / n
+    stats.facility = 100 * mean_x / max_mark
+    if n < 2:
+        return stats
+    mean_r = sum(r * c for _, r, c in pairs) / n
+    sxx = sum(c * (x - mean_x) ** 2 for x, _, c in pairs)
+    srr = sum(c * (r - mean_r) ** 2 for _, r, c in pairs)
+    sxr = sum(c * (x - mean_x) * (r - mean_r) for x, r, c in pairs)
+    stats.sd = 100 * math.sqrt(sxx / (n - 1)) / max_mark
+    if sxx > 0 and srr > 0:
+        stats.discrimination = 100 * sxr / math.sqrt(sxx * srr)
+        covmax = _comonotone_sum(pairs, mean_x, mean_r)
+        if covmax > 0:
+            stats.efficiency = 100 * sxr / covmax
+    stats.upper_lower = _upper_lower(table, n, max_mark)
+    return stats
+
+
+def _comonotone_sum(pairs: list[tuple[float, float, int]], mean_x: float, mean_r: float) -> float:
+    """sum (x_(k) - mean x)(r_(k) - mean r) with both sorted: n-1 times the largest covariance."""
+    x_counts: Counter = Counter()
+    r_counts: Counter = Counter()
+    for x, r, c in pairs:
+        x_counts[x] += c
+        r_counts[r] += c
+    xs = sorted(x_counts.items())
+    rs = sorted(r_counts.items())
+    total = 0.0
+    i = j = 0
+    left_x, left_r = xs[0][1], rs[0][1]
+    while i < len(xs) and j < len(rs):
+        take = min(left_x, left_r)
+        total += take * (xs[i][0] - mean_x) * (rs[j][0] - mean_r)
+        left_x -= take
+        left_r -= take
+        if not left_x:
+            i += 1
+            left_x = xs[i][1] if i < len(xs) else 0
+        if not left_r:
+            j += 1
+            left_r = rs[j][1] if j < len(rs) else 0
+    return total
+
+
+def _upper_lower(table: Counter, n: int, max_mark: float) -> float:
+    by_total: dict[float, list[float]] = {}
+    for (x, t), c in table.items():
+        entry = by_total.setdefault(t, [0, 0.0])
+        entry[0] += c
+        entry[1] += c * x
+    group = GROUP_SHARE * n
+
+    def group_mean(levels) -> float:
+        need, marks = group, 0.0
+        for _, (count, sum_x) in levels:
+            take = min(count, need)
+            marks += sum_x * take / count
+            need -= take
+            if need <= 1e-12:
+                break
+        return marks / group
+
+    levels = sorted(by_total.items())
+    return 100 * (group_mean(reversed(levels)) - group_mean(levels)) / max_mark
+
+
+def item_statistics(marks: Iterable[Sequence[float]], max_marks: Sequence[float]) -> list[ItemStatistics]:
+    """Statistics of every item from a students x items table of marks."""
+    builder = StatisticsBuilder(max_marks)
+    for row in marks:
+        builder.add(row)
+    return builder.items()
+
+
+def form_statistics(marks: Iterable[Sequence[float]], max_marks: Sequence[float]) -> FormStatistics:
+    """Statistics of the whole form from a students x items table of marks."""
+    builder = StatisticsBuilder(max_marks)
+    for row in marks:
+        builder.add(row)
+    return builder.test()
+
+
+# --------------------------------------------------------------------------- a graded class
+
+
+@dataclass
+class ItemAnalysis:
+    """One item of one form: its statistics, what students chose, and what deserves a look."""
+
+    form: str
+    position: int
+    item_id: str
+    objective: str
+    type: str
+    stem: str
+    stats: ItemStatistics
+    choices: list[tuple[str, int, bool]]
+    flags: list[str]
+
+
+@dataclass
+class FormAnalysis:
+    form: str
+    test: FormStatistics
+    items: list[ItemAnalysis]
+
+
+def analyse_run(run) -> list[FormAnalysis]:
+    """Item and form statistics of a graded class (`examkit.grade.GradeRun`), per form.
+
+    Only rows that count go in: graded, with answers, and not a repeated student. A voided
+    item keeps its row (flagged) but leaves the totals.
+    """
+    analyses = []
+    for letter, keys in run.keys.items():
+        rows = [r for r in run.results if r.counted and r.form == letter]
+        live = {i: n for n, i in enumerate(i for i, k in enumerate(keys) if not k.voided)}
+        # Every outcome belongs to one item (each item has its own cache of outcomes), so one
+        # count of (outcome, total) pairs gives both the answers chosen and the marks.
+        item_of = {outcome: i for i, grader in enumerate(run.graders[letter]) for outcome in grader.cache.values()}
+        pairs: Counter = Counter()
+        totals: Counter = Counter()
+        for result in rows:
+            total = _key(result.points)
+            totals[total] += 1
+            pairs.update(zip(result.outcomes, repeat(total)))
+        builder = StatisticsBuilder([keys[i].points for i in live])
+        builder.totals = totals
+        per_item = [Counter() for _ in keys]
+        for (outcome, total), count in pairs.items():
+            index = item_of[outcome]
+            per_item[index][outcome] += count
+            if index in live:
+                builder.triples[(live[index], outcome.points, total)] += count
+        stats = dict(zip(live, builder.items()))
+        items = []
+        for i, key in enumerate(keys):
+            item_stats = stats.get(i, ItemStatistics(len(rows), 0.0))
+            choices = choice_counts(key, per_item[i])
+            items.append(ItemAnalysis(letter, key.position, key.item_id, key.objective, key.type, key.item.stem,
+                                      item_stats, choices, item_flags(key, item_stats, choices)))
+        analyses.append(FormAnalysis(letter, builder.test(), items))
+    return analyses
+
+
+def choice_counts(key, outcomes: Counter) -> list[tuple[str, int, bool]]:
+    """(label, students, is correct) per option, response, order or typed answer, then blanks and reviews."""
+    counts: Counter = Counter()
+    blank = review = 0
+    for outcome, n in outcomes.items():
+        if outcome.result == "blank":
+            blank += n
+        elif outcome.result == "review" or outcome.value is None:
+            review += n
+        elif key.type in ("single", "multiple"):
+            for letter in outcome.value:
+                counts[letter] += n
+        elif key.type == "matching":
+            for _, letter in outcome.value:
+                counts[letter] += n
+        elif key.type == "ordering":
+            counts[",".join(outcome.value)] += n
+        else:
+            counts[outcome.answer.casefold() if outcome.value[0] is None else key.accepted[outcome.value[0]]] += n
+    result: list[tuple[str, int, bool]]
+    if key.type in ("single", "multiple"):
+        result = [(letter, counts[letter], letter in key.correct) for letter in key.letters]
+    elif key.type == "matching":
+        used = {answer for _, answer in key.correct}
+        result = [(letter, counts[letter], letter in used) for letter in key.letters]
+    elif key.type == "ordering":
+        right = ",".join(key.correct)
+        result = [(order, n, order == right) for order, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]]
+    else:
+        accepted = set(key.accepted)
+        result = [(text, n, text in accepted) for text, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]]
+    if blank:
+        result.append(("blank", blank, False))
+    if review:
+        result.append(("to review", review, False))
+    return result
+
+
+def item_flags(key, stats: ItemStatistics, choices: list[tuple[str, int, bool]]) -> list[str]:
+    """What a teacher should look at: voided, too easy or hard, negative or dubious discrimination, unused distractors."""
+    if key.voided:
+        return ["voided"]
+    flags = []
+    if stats.n < 2:
+        return ["too few students for statistics"] if stats.n == 0 else flags
+    if stats.facility is not None and stats.facility > EASY_ABOVE:
+        flags.append("too easy")
+    if stats.facility is not None and stats.facility < HARD_BELOW:
+        flags.append("too hard")
+    if stats.discrimination is not None and stats.discrimination < 0:
+        flags.append("negative discrimination")
+    if stats.efficiency is not None and 0 <= stats.efficiency < DUBIOUS_EFFICIENCY:
+        # (A negative efficiency goes with a negative discrimination, flagged above.)
+        flags.append(f"dubious: discriminative efficiency {stats.efficiency:.0f}% (below {DUBIOUS_EFFICIENCY:g}%)")
+    if key.type in ("single", "multiple", "matching"):
+        unused = [label for label, n, correct in choices if not correct and n == 0 and label in key.letter_set]
+        if unused:
+            flags.append(f"distractor{'s' if len(unused) > 1 else ''} {', '.join(unused)} chosen by nobody")
+    return flags

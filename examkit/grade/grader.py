@@ -1,0 +1,448 @@
+"""Grading a class: every row of every answer sheet becomes a `StudentResult`, graded or flagged.
+
+Nothing is lost on the way. A row that cannot be graded (unknown form, no answers) still comes
+out, flagged with its reason and with its cells kept; so do rows with too many or too few
+cells, duplicate students and answers to review. Keys are compiled once per form, cells are
+read once per distinct value (see `score.ItemGrader`), and rows stream through, so grading
+scales to large classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
+from pathlib import Path
+
+from ..bulk import collector_paused
+from ..errors import ExamkitError, Problem, display_path
+from ..model import ExamSet
+from .columns import Column, form_letter, student_columns
+from .key import ItemKey
+from .match import DEFAULT_THRESHOLD
+from .notation import ANSWER, read_answer
+from .read import Sheet, read_sheet
+from .score import PARTIAL_TYPES, ItemGrader, Outcome, Rules
+
+_points = attrgetter("points")
+
+
+@dataclass
+class GradeOptions:
+    """Choices a teacher makes when grading; None means "as the exam set's blueprint says"."""
+
+    threshold: float = DEFAULT_THRESHOLD
+    partial: list[str] | None = None
+    negative: float | None = None
+    void: list[str] = field(default_factory=list)
+    accept: list[str] = field(default_factory=list)
+    form: str | None = None
+    fmt: str | None = None
+    encoding: str | None = None
+
+
+class StudentResult:
+    """One input row: who, which form, the outcome per item, the total, and why it is flagged."""
+
+    __slots__ = ("source", "student", "form", "outcomes", "marks", "points", "max_points", "reasons", "counted",
+                 "extras")
+
+    def __init__(self, source: str, student: str, form: str):
+        self.source = source
+        self.student = student
+        self.form = form
+        self.outcomes: tuple[Outcome, ...] | None = None
+        self.marks: tuple[float, ...] | None = None  # the points of each outcome, in form order
+        self.points: float | None = None
+        self.max_points: float | None = None
+        self.reasons: list[str] = []
+        self.counted = False
+        self.extras: list[tuple[str, str]] = []
+
+    @property
+    def graded(self) -> bool:
+        return self.outcomes is not None
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.reasons)
+
+    @property
+    def status(self) -> str:
+        return "flagged" if self.reasons else "graded"
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+    @property
+    def percent(self) -> float | None:
+        if self.points is None or not self.max_points:
+            return None
+        return 100.0 * self.points / self.max_points
+
+
+@dataclass
+class GradeRun:
+    """Everything a grading run produced, for the writers and the report."""
+
+    examset: ExamSet
+    rules: Rules
+    options: GradeOptions
+    keys: dict[str, list[ItemKey]]
+    sheets: list[Sheet]
+    results: list[StudentResult]
+    graders: dict[str, list[ItemGrader]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the writers left out, and why
+
+    @property
+    def flagged(self) -> list[StudentResult]:
+        return [r for r in self.results if r.flagged]
+
+
+class Grader:
+    """The compiled keys of every form, with the options applied; grades sheets row by row."""
+
+    def __init__(self, examset: ExamSet, options: GradeOptions | None = None):
+        options = options or GradeOptions()
+        _check_options(options)
+        self.examset = examset
+        self.options = options
+        self.rules = Rules.from_scoring(examset.scoring, options.partial, options.negative)
+        self.keys = {form.letter: [ItemKey(form.letter, item, options.threshold) for item in form.items]
+                     for form in examset.forms}
+        _check_keys(self.keys)
+        for ref in options.void:
+            for key in self._resolve(ref, "--void"):
+                key.voided = True
+        for spec in options.accept:
+            self._accept(spec)
+        # Every flagged and every blank outcome of a form, so a row is checked with one set operation.
+        self.flagged_outcomes: dict[str, set] = {letter: set() for letter in self.keys}
+        self.blank_outcomes: dict[str, set] = {letter: set() for letter in self.keys}
+        self.graders = {letter: [ItemGrader(k, self.rules, self.flagged_outcomes[letter], self.blank_outcomes[letter])
+                                 for k in keys] for letter, keys in self.keys.items()}
+        self.caches = {letter: [g.cache for g in graders] for letter, graders in self.graders.items()}
+        self.max_points = {letter: sum(k.points for k in keys if not k.voided) for letter, keys in self.keys.items()}
+        self._seen: dict[str, StudentResult] = {}
+
+    # ----------------------------------------------------------------------- options
+
+    def _resolve(self, ref: str, option: str) -> list[ItemKey]:
+        """The keys an item reference names: `item-id`, `A:item-id`, or a position (`5`, `A:5`)."""
+        ref = ref.strip()
+        form, _, name = ref.rpartition(":") if ":" in ref else ("", "", ref)
+        letters = list(self.keys)
+        if form:
+            if form.upper() not in self.keys:
+                raise ExamkitError(Problem(option, None, f"'{ref}': no form {form}; the forms are {', '.join(letters)}"))
+            letters = [form.upper()]
+        if name.isdigit():
+            if len(letters) > 1:
+                raise ExamkitError(Problem(option, None, f"'{ref}': position {name} holds different items on each form; "
+                                                         "name the item id (see key.csv) or the form, as A:" + name))
+            keys = [k for k in self.keys[letters[0]] if k.position == int(name)]
+        else:
+            keys = [k for letter in letters for k in self.keys[letter] if k.item_id == name]
+        if not keys:
+            raise ExamkitError(Problem(option, None, f"'{ref}': no such item in the exam set; use an item id from key.csv"))
+        return keys
+
+    def _accept(self, spec: str) -> None:
+        ref, sep, answer = spec.partition("=")
+        if not sep or not answer.strip() or not ref.strip():
+            raise ExamkitError(Problem("--accept", None, f"'{spec}': write ITEM=ANSWER, e.g. tok-short=tokenisation"))
+        keys = self._resolve(ref, "--accept")
+        qualified = ":" in ref
+        readings = []
+        for key in keys:
+            if key.type == "short":
+                key.accept_text(answer.strip())
+                continue
+            reading = read_answer(key, answer)
+            if reading.status != ANSWER:
+                why = f" ({reading.note})" if reading.note else ""
+                raise ExamkitError(Problem("--accept", None, f"'{spec}': '{answer}' is not an answer to item "
+                                                             f"{key.item_id} on form {key.form}{why}"))
+            readings.append((key, reading))
+        letter_based = any("letter" in r.method for _, r in readings)
+        if letter_based and not qualified and len({tuple(k.texts) for k, _ in readings}) > 1:
+            raise ExamkitError(Problem("--accept", None, f"'{spec}': the letters of item {keys[0].item_id} differ "
+                                                         "between forms; write the option texts, or name the form "
+                                                         f"(A:{ref.strip()}={answer.strip()})"))
+        for key, reading in readings:
+            key.extra.append(reading.value)
+
+    # ----------------------------------------------------------------------- sheets
+
+    def grade_sheet(self, sheet: Sheet) -> Iterator[StudentResult]:
+        """Grade the rows of one sheet as they are read."""
+        context = _SheetGrading(self, sheet)
+        for source, cells in sheet.rows:
+            yield context.grade_row(source, cells)
+
+    def mark_duplicate(self, result: StudentResult) -> None:
+        name = " ".join(result.student.casefold().split())
+        if not name:
+            return
+        first = self._seen.get(name)
+        if first is None:
+            self._seen[name] = result
+            return
+        result.reasons.insert(0, f"duplicate student (also at {first.source})")
+        result.counted = False
+        if not any(r.startswith("duplicate student") for r in first.reasons):
+            first.reasons.insert(0, f"duplicate student (also at {result.source})")
+
+
+@dataclass
+class _Plan:
+    """Where each item of one form finds its cell in the rows of one sheet."""
+
+    getters: list  # per item: column index, None (no column), or (style, [column or None, ...])
+    simple: tuple[int, ...] | None
+    missing: str | None
+    stray: list[Column]
+
+    def __post_init__(self) -> None:
+        if self.simple is not None and len(self.simple) > 1:
+            self.values = itemgetter(*self.simple)
+        elif self.simple is not None:
+            index = self.simple[0]
+            self.values = lambda cells: (cells[index],)
+        else:
+            getters = self.getters
+            self.values = lambda cells: [_cell(g, cells) for g in getters]
+
+
+class _SheetGrading:
+    def __init__(self, grader: Grader, sheet: Sheet):
+        self.grader = grader
+        self.sheet = sheet
+        self.shown = display_path(sheet.path)
+        self.width = sheet.width
+        self.students = student_columns(sheet.columns)
+        form_columns = [c.index for c in sheet.columns if c.role == "form"]
+        self.form_column = form_columns[0] if form_columns else None
+        self.answer_columns = [c for c in sheet.columns if c.role in ("answer", "grid")]
+        self.extra_columns = [c for c in sheet.columns if c.role == "extra"]
+        self.plans: dict[str, _Plan] = {}
+        self.form_letters: dict[str, str | None] = {}
+        self.fixed_form = self._fixed_form()
+
+    def _fixed_form(self) -> str | None:
+        """The form of every row when the sheet cannot say it: --form, a single form, or the only fit."""
+        letters = list(self.grader.keys)
+        forced = self.grader.options.form
+        if forced:
+            letter = forced.strip().upper()
+            if letter not in self.grader.keys:
+                raise ExamkitError(Problem("--form", None, f"no form '{forced}'; the forms are {', '.join(letters)}"))
+            return letter
+        if len(letters) == 1:
+            return letters[0]
+        if self.form_column is not None:
+            return None
+        items = {c.item_id for c in self.answer_columns if c.item_id}
+        if items and not any(c.position for c in self.answer_columns):
+            fits = [form for form in letters if items <= {k.item_id for k in self.grader.keys[form]}]
+            if len(fits) == 1:
+                self.sheet.notes.append(f"no form column; only form {fits[0]} holds these questions")
+                return fits[0]
+        raise ExamkitError(Problem(self.shown, 1, f"the exam has forms {', '.join(letters)} but this sheet has no "
+                                                  "'form' column; add one, or pass --form A when every row is one form"))
+
+    def plan(self, letter: str) -> _Plan:
+        plan = self.plans.get(letter)
+        if plan is None:
+            plan = self.plans[letter] = self._compile(letter)
+        return plan
+
+    def _compile(self, letter: str) -> _Plan:
+        keys = self.grader.keys[letter]
+        by_position = {c.position: c for c in self.answer_columns if c.role == "answer" and c.position}
+        by_item = {c.item_id: c for c in self.answer_columns if c.role == "answer" and c.item_id}
+        grids: dict[str, list[Column]] = {}
+        for c in self.answer_columns:
+            if c.role == "grid":
+                grids.setdefault(c.item_id, []).append(c)
+        getters: list = []
+        used: set[int] = set()
+        missing: list[str] = []
+        for key in keys:
+            column = by_position.get(key.position) or by_item.get(key.item_id)
+            if column is not None:
+                getters.append(column.index)
+                used.add(column.index)
+            elif key.item_id in grids:
+                getters.append(self._grid_getter(key, grids[key.item_id]))
+                used.update(c.index for c in grids[key.item_id])
+            else:
+                getters.append(None)
+                missing.append(str(key.position) if by_position else key.item_id)
+        stray = [c for c in self.answer_columns if c.index not in used]
+        simple = tuple(getters) if all(isinstance(g, int) for g in getters) else None
+        note = None
+        if missing:
+            what = "positions" if by_position else "items"
+            note = f"no column for {what} {', '.join(missing)} of form {letter} (too few columns)"
+        return _Plan(getters, simple, note, stray)
+
+    def _grid_getter(self, key: ItemKey, columns: list[Column]) -> tuple:
+        if key.type == "matching":
+            slots: list[int | None] = [None] * len(key.premises)
+            for column in columns:
+                found = key.premise_matcher.match(column.sub or "")
+                if not found.found:
+                    raise ExamkitError(Problem(self.shown, 1, f'column {column.index + 1} "{column.label}": '
+                                                              f'"{column.sub}" is no premise of item {key.item_id}; '
+                                                              "name the row after one of its premises"))
+                slots[found.index] = column.index
+            return ("premises", slots)
+        from .notation import parse_rank
+
+        ranks = [parse_rank(c.sub or "") for c in columns]
+        if all(r is not None for r in ranks):
+            slots = [None] * len(key.letters)
+            for rank, column in zip(ranks, columns):
+                if 1 <= rank <= len(slots):
+                    slots[rank - 1] = column.index
+            return ("step-at-rank", slots)
+        slots = [None] * len(key.letters)
+        for column in columns:
+            found = key.matcher.match(column.sub or "")
+            if not found.found:
+                raise ExamkitError(Problem(self.shown, 1, f'column {column.index + 1} "{column.label}": '
+                                                          f'"{column.sub}" is no step of item {key.item_id}; '
+                                                          "name the row after one of its steps, or a position (1st, 2nd, ...)"))
+            slots[found.index] = column.index
+        return ("rank-of-step", slots)
+
+    # ----------------------------------------------------------------------- rows
+
+    def grade_row(self, source: str, cells: list[str]) -> StudentResult:
+        reasons: list[str] = []
+        overflow: list[tuple[str, str]] = []
+        width = self.width
+        if len(cells) != width:
+            if len(cells) < width:
+                if any(c.strip() for c in cells):
+                    reasons.append(f"too few cells: {len(cells)} for {width} columns")
+                cells = cells + [""] * (width - len(cells))
+            else:
+                extra = cells[width:]
+                if any(c.strip() for c in extra):
+                    shown = ", ".join(repr(c) for c in extra)
+                    reasons.append(f"too many cells: {len(cells)} for {width} columns (extra: {shown})")
+                    overflow = [(f"column {width + i + 1}", c) for i, c in enumerate(extra) if c.strip()]
+                cells = cells[:width]
+        student = ""
+        for index in self.students:
+            value = cells[index].strip()
+            if value and value.casefold() != "anonymous":
+                student = value
+                break
+        letter = self.fixed_form
+        form_text = ""
+        if self.form_column is not None:
+            form_text = cells[self.form_column].strip()
+            if self.grader.options.form is None and (form_text or letter is None):
+                if form_text not in self.form_letters:
+                    self.form_letters[form_text] = form_letter(form_text, self.grader.keys)
+                letter = self.form_letters[form_text]
+        result = StudentResult(source, student, letter or form_text)
+        result.reasons = reasons
+        if self.extra_columns or overflow:
+            result.extras = [(c.label, cells[c.index]) for c in self.extra_columns if cells[c.index].strip()] + overflow
+        if not student and not form_text and not "".join(cells).strip():
+            reasons.append("empty row")
+            return result
+        if letter is None:
+            letters = ", ".join(self.grader.keys)
+            reasons.append(f"unknown form '{form_text}' (the forms are {letters})" if form_text
+                                  else f"no form given (the forms are {letters})")
+            result.extras[:0] = [(c.label, cells[c.index]) for c in self.answer_columns if cells[c.index].strip()]
+            return result
+        if not student:
+            reasons.append("no student name")
+        self._score(result, letter, cells, reasons)
+        self.grader.mark_duplicate(result)
+        return result
+
+    def _score(self, result: StudentResult, letter: str, cells: list[str], reasons: list[str]) -> None:
+        plan = self.plan(letter)
+        values = plan.values(cells)
+        caches = self.grader.caches[letter]
+        # One dictionary lookup per cell; only a value never seen before is read and scored.
+        result.outcomes = outcomes = tuple(map(dict.__getitem__, caches, values))
+        result.marks = marks = tuple(map(_points, outcomes))
+        result.points = sum(marks)
+        result.max_points = self.grader.max_points[letter]
+        if plan.missing:
+            reasons.append(plan.missing)
+        for column in plan.stray:
+            value = cells[column.index]
+            if value.strip():
+                reasons.append(f'answer in a column that is not on form {letter}: "{column.label}" = {value!r}')
+                result.extras.append((column.label, value))
+        if not self.grader.flagged_outcomes[letter].isdisjoint(outcomes):
+            for outcome, key in zip(outcomes, self.grader.keys[letter]):
+                if outcome.flag:
+                    reasons.append(f"position {key.position}: {outcome.flag}")
+        answered = not self.grader.blank_outcomes[letter].issuperset(outcomes)
+        if not answered:
+            reasons.insert(0, "no answers")
+        result.counted = answered
+
+
+def _cell(getter, cells: list[str]):
+    if getter is None:
+        return ""
+    if isinstance(getter, int):
+        return cells[getter]
+    style, slots = getter
+    return (style, *(cells[i] if i is not None else "" for i in slots))
+
+
+def _check_options(options: GradeOptions) -> None:
+    if not 0 < options.threshold <= 100:
+        raise ExamkitError(Problem("--threshold", None, f"{options.threshold:g} is out of range; use a similarity from 1 to 100"))
+    if options.negative is not None and not 0 <= options.negative <= 1:
+        raise ExamkitError(Problem("--negative", None, f"{options.negative:g} is out of range; use a share of the "
+                                                      "item's points from 0 to 1, e.g. 0.25"))
+    for kind in options.partial or []:
+        if kind not in PARTIAL_TYPES:
+            raise ExamkitError(Problem("--partial", None, f"'{kind}' cannot earn partial credit; use "
+                                                         f"{', '.join(PARTIAL_TYPES)} or none"))
+
+
+def _check_keys(keys: dict[str, list[ItemKey]]) -> None:
+    """The key notation of every item must agree with its marked answers, or the exam set is corrupt."""
+    for letter, form_keys in keys.items():
+        for key in form_keys:
+            if key.type == "short":
+                ok = bool(key.accepted)
+            else:
+                reading = read_answer(key, key.item.key)
+                ok = reading.status == ANSWER and reading.value == key.correct
+            if not ok:
+                raise ExamkitError(Problem("examset.json", None, f"form {letter} position {key.position} (item "
+                                                                 f"{key.item_id}): the key '{key.item.key}' disagrees "
+                                                                 "with the marked answers; regenerate the exam set"))
+
+
+def grade_files(examset: ExamSet, paths: Iterable[Path], options: GradeOptions | None = None) -> GradeRun:
+    """Read and grade answer-sheet files; every row of every file comes back in input order."""
+    options = options or GradeOptions()
+    grader = Grader(examset, options)
+    paths = list(paths)
+    if not paths:
+        raise ExamkitError(Problem("grade", None, "no answer-sheet files given; name at least one RESPONSES file"))
+    sheets = [read_sheet(Path(p), examset, fmt=options.fmt, encoding=options.encoding) for p in paths]
+    results: list[StudentResult] = []
+    # A big class is millions of long-lived objects in no cycle: the cyclic collector's scans
+    # of them would cost more than the grading itself.
+    with collector_paused(keep=True):
+        for sheet in sheets:
+            results.extend(grader.grade_sheet(sheet))
+    return GradeRun(examset, grader.rules, options, grader.keys, sheets, results, grader.graders)

@@ -1,0 +1,165 @@
+"""report.html (and report.pdf): the class summary and one feedback page per student.
+
+The context is plain data computed here (pure functions); the template only lays it out, with
+autoescaping on. The score chart is an inline SVG whose geometry is computed here, so the
+report is one self-contained file that opens offline and prints the same everywhere.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..analysis import FormAnalysis
+from .grader import GradeRun, StudentResult
+from .key import ItemKey
+from .results import ObjectiveColumns, format_choices, scaled_and_result
+from .score import CORRECT, UNANSWERED, VOIDED, Outcome, format_number
+
+REPORT_TEMPLATE = "report.html.j2"
+WORST_ITEMS = 8
+_BINS = 10
+_CHART_W, _CHART_H, _MARGIN, _AXIS = 520, 200, 24, 40
+
+
+@dataclass
+class Bar:
+    label: str
+    count: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+def histogram(percents: list[float]) -> dict:
+    """Bars of the score distribution in tenths (100% falls in the last bar), laid out for SVG."""
+    counts = [0] * _BINS
+    for p in percents:
+        counts[min(_BINS - 1, max(0, int(p // 10)))] += 1
+    top = max(counts) if counts and max(counts) else 1
+    plot_w, plot_h = _CHART_W - 2 * _MARGIN, _CHART_H - _MARGIN - _AXIS
+    step = plot_w / _BINS
+    bars = []
+    for i, count in enumerate(counts):
+        height = plot_h * count / top
+        bars.append(Bar(str(i * 10), count,
+                        round(_MARGIN + i * step + 2, 1), round(_MARGIN + plot_h - height, 1),
+                        round(step - 4, 1), round(height, 1)))
+    return {"width": _CHART_W, "height": _CHART_H, "bars": bars, "top": top, "base": _MARGIN + plot_h,
+            "left": _MARGIN, "right": _CHART_W - _MARGIN}
+
+
+def _option_lines(key: ItemKey, outcome: Outcome) -> list[dict]:
+    """The options with their rationale, marking what the student chose and what was right."""
+    item = key.item
+    chosen = outcome.value if isinstance(outcome.value, frozenset) else frozenset()
+    return [{"letter": o.letter, "text": o.text, "why": o.why or "", "correct": o.correct,
+             "chosen": o.letter in chosen} for o in item.options]
+
+
+def _missed(key: ItemKey, outcome: Outcome, cases: dict) -> dict:
+    item = key.item
+    case = cases.get(item.case) if item.case else None
+    entry = {
+        "case": case.title if case else "",
+        "position": key.position, "item_id": key.item_id, "type": key.type, "stem": item.stem,
+        "objective": key.objective, "raw": outcome.raw, "answer": outcome.answer, "result": outcome.result,
+        "points": format_number(outcome.points), "max_points": format_number(outcome.max_points),
+        "flag": outcome.flag, "explanation": item.explanation, "source": item.source, "key": item.key,
+        "options": [], "premises": [], "steps": [], "answers": list(key.accepted),
+    }
+    if key.type in ("single", "multiple"):
+        entry["options"] = _option_lines(key, outcome)
+    elif key.type == "matching":
+        given = dict(outcome.value) if isinstance(outcome.value, tuple) else {}
+        texts = dict(zip(key.letters, key.texts))
+        entry["premises"] = [{"number": p.number, "text": p.text, "answer": p.answer,
+                              "answer_text": texts.get(p.answer, ""), "given": given.get(p.number, ""),
+                              "why": p.why} for p in item.premises]
+    elif key.type == "ordering":
+        entry["steps"] = [{"letter": s.letter, "text": s.text, "why": s.why}
+                          for s in sorted(item.steps, key=lambda s: s.rank)]
+    return entry
+
+
+def student_page(run: GradeRun, objectives: ObjectiveColumns, result: StudentResult) -> dict:
+    keys = run.keys[result.form]
+    scaled, verdict = scaled_and_result(run, result)
+    subscores = []
+    for oid, score in zip(objectives.ids, objectives.scores(result)):
+        if score:
+            subscores.append({"id": oid, "title": objectives.titles[oid], "points": format_number(score[0]),
+                              "max": format_number(score[1]), "percent": 100 * score[0] / score[1]})
+    missed = [_missed(k, o, run.examset.cases) for k, o in zip(keys, result.outcomes) if o.result not in (CORRECT, VOIDED)]
+    study = list(dict.fromkeys(m["source"] for m in missed))
+    return {"student": result.student or "(no name)", "form": result.form, "source": result.source,
+            "points": format_number(result.points), "max_points": format_number(result.max_points),
+            "percent": result.percent or 0.0, "scaled": scaled, "verdict": verdict, "reasons": result.reasons,
+            "objectives": subscores, "missed": missed, "study": study,
+            "blank": sum(1 for o in result.outcomes if o.result == UNANSWERED)}
+
+
+def report_context(run: GradeRun, analyses: list[FormAnalysis], objectives: ObjectiveColumns | None = None,
+                   *, feedback: bool = True) -> dict:
+    """Everything report.html shows, as plain data."""
+    objectives = objectives or ObjectiveColumns.of(run)
+    examset = run.examset
+    counted = [r for r in run.results if r.counted]
+    percents = [r.percent for r in counted if r.percent is not None]
+    summary = {
+        "rows": len(run.results), "graded": sum(1 for r in run.results if r.graded),
+        "counted": len(counted), "flagged": sum(1 for r in run.results if r.flagged),
+        "not_graded": sum(1 for r in run.results if not r.graded),
+        "mean": statistics.fmean(percents) if percents else None,
+        "median": statistics.median(percents) if percents else None,
+        "sd": statistics.stdev(percents) if len(percents) > 1 else None,
+        "low": min(percents) if percents else None, "high": max(percents) if percents else None,
+    }
+    verdicts = [scaled_and_result(run, r)[1] for r in counted]
+    summary["passed"] = verdicts.count("pass") if examset.scoring.pass_mark is not None else None
+    sums = [[0.0, 0.0] for _ in objectives.ids]
+    for r in counted:
+        for acc, score in zip(sums, objectives.scores(r)):
+            if score:
+                acc[0] += score[0]
+                acc[1] += score[1]
+    objective_rows = [{"id": oid, "title": objectives.titles[oid], "depth": oid.count("."),
+                       "percent": 100 * got / total if total else None} for oid, (got, total) in zip(objectives.ids, sums)]
+    flagged = [{"student": r.student or "(no name)", "form": r.form, "source": r.source, "reasons": r.reasons}
+               for r in run.results if r.flagged]
+    items = [i for a in analyses for i in a.items if i.stats.facility is not None]
+    worst = sorted(items, key=lambda i: (i.stats.facility, i.stats.discrimination or 0.0, i.form, i.position))
+    worst = worst[:WORST_ITEMS] + [i for i in worst[WORST_ITEMS:] if "negative discrimination" in i.flags]
+    return {
+        "title": examset.title, "exam_title": examset.exam_title or examset.exam, "scoring": examset.scoring,
+        "rules": {"partial": sorted(run.rules.partial), "negative": run.rules.negative,
+                  "threshold": run.options.threshold, "void": list(run.options.void),
+                  "accept": list(run.options.accept)},
+        "summary": summary, "chart": histogram(percents), "objectives": objective_rows, "flagged": flagged,
+        "worst": [{"form": i.form, "position": i.position, "item_id": i.item_id, "stem": i.stem, "stats": i.stats,
+                   "choices": format_choices(i.choices), "flags": i.flags} for i in worst],
+        "forms": [{"form": a.form, "test": a.test} for a in analyses],
+        "sheets": [s.mapping() for s in run.sheets],
+        "students": [student_page(run, objectives, r) for r in run.results if r.graded] if feedback else [],
+        "feedback": feedback,
+    }
+
+
+def render_report(run: GradeRun, analyses: list[FormAnalysis], objectives: ObjectiveColumns | None = None,
+                  *, templates_dir: Path | None = None, feedback: bool = True) -> str:
+    from ..render.html import make_environment
+
+    env = make_environment(templates_dir)
+    env.filters["pct"] = lambda v, digits=1: "" if v is None else f"{v:.{digits}f}%"
+    env.filters["num"] = lambda v, digits=2: "" if v is None else f"{v:.{digits}f}"
+    return env.get_template(REPORT_TEMPLATE).render(**report_context(run, analyses, objectives, feedback=feedback))
+
+
+def write_report_pdf(html: str, target: Path, templates_dir: Path | None = None) -> None:
+    """The report as PDF; the renderer may read nothing outside the templates folders."""
+    from ..render.html import template_folders
+    from ..render.pdf import write_pdf
+
+    write_pdf(html, target, template_folders(templates_dir))

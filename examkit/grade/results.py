@@ -1,0 +1,280 @@
+"""The results folder: scores.csv, responses.csv, item-analysis.csv, form-statistics.csv.
+
+Every file is written to a temporary file beside its target and all of them are renamed into
+place only when every one is complete, so a failing run leaves the previous results untouched
+and never a half-written file. responses.csv is streamed: each distinct answer's CSV cells were
+encoded once, when it was first graded, and are joined to each student's name here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from operator import attrgetter, itemgetter
+from pathlib import Path
+
+from ..analysis import FormAnalysis
+from .grader import GradeRun, StudentResult
+from .score import format_number
+
+SCORES_FILE = "scores.csv"
+RESPONSES_FILE = "responses.csv"
+ITEM_ANALYSIS_FILE = "item-analysis.csv"
+FORM_STATISTICS_FILE = "form-statistics.csv"
+RESPONSE_HEADER = ["student", "form", "position", "item_id", "objective", "type", "raw", "answer", "method",
+                   "result", "points", "max_points", "flag"]
+_line = attrgetter("line")
+# A cell the csv module would quote (minimal quoting): it holds a delimiter, quote or line break.
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
+
+
+class Staging:
+    """Temporary files beside their targets, renamed into place together by `commit()`."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.staged: list[tuple[str, Path]] = []
+
+    def open(self, name: str, *, binary: bool = False):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.folder)
+        self.staged.append((tmp, self.folder / name))
+        if binary:
+            return os.fdopen(fd, "wb", buffering=1 << 20)
+        return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+    def reserve(self, name: str) -> Path:
+        """A temporary path for a writer that makes the file itself; renamed with the rest."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.folder)
+        os.close(fd)
+        self.staged.append((tmp, self.folder / name))
+        return Path(tmp)
+
+    def commit(self) -> list[Path]:
+        # mkstemp makes files only the owner may read; results get the usual permissions.
+        mode = 0o666 & ~_umask()
+        for tmp, target in self.staged:
+            os.chmod(tmp, mode)
+            os.replace(tmp, target)
+        done = [target for _, target in self.staged]
+        self.staged = []
+        return done
+
+    def discard(self) -> None:
+        for tmp, _ in self.staged:
+            Path(tmp).unlink(missing_ok=True)
+        self.staged = []
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# --------------------------------------------------------------------------- objectives
+
+
+def _natural(text: str) -> list:
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text)]
+
+
+@dataclass
+class ObjectiveColumns:
+    """The objectives that get a subscore column, and which items of each form count for each."""
+
+    ids: list[str]
+    titles: dict[str, str]
+    members: dict[str, list[list[int]]]  # form -> per objective: indices of its live items
+    maxima: dict[str, list[float]]
+
+    def __post_init__(self) -> None:
+        # Per form and objective, a C-level picker of that objective's marks (None: no items).
+        self._pickers = {letter: [_picker(idx) if idx else None for idx in groups]
+                         for letter, groups in self.members.items()}
+
+    @classmethod
+    def of(cls, run: GradeRun) -> ObjectiveColumns:
+        item_objectives = {k.objective for keys in run.keys.values() for k in keys}
+        candidates = set(run.examset.objectives) | item_objectives
+        ids = sorted((o for o in candidates if any(_covers(o, i) for i in item_objectives)), key=_natural)
+        members: dict[str, list[list[int]]] = {}
+        maxima: dict[str, list[float]] = {}
+        for letter, keys in run.keys.items():
+            members[letter] = [[i for i, k in enumerate(keys) if not k.voided and _covers(o, k.objective)] for o in ids]
+            maxima[letter] = [sum(keys[i].points for i in idx) for idx in members[letter]]
+        titles = {o: run.examset.objectives.get(o, o) for o in ids}
+        return cls(ids, titles, members, maxima)
+
+    def scores(self, result: StudentResult) -> list[tuple[float, float] | None]:
+        """(points, max points) per objective for a graded row; None where the form has none of it."""
+        if result.outcomes is None:
+            return [None] * len(self.ids)
+        marks = result.marks
+        return [(sum(pick(marks)), maximum) if pick and maximum else None
+                for pick, maximum in zip(self._pickers[result.form], self.maxima[result.form])]
+
+
+def _picker(indices: list[int]):
+    if len(indices) == 1:
+        index = indices[0]
+        return lambda values: (values[index],)
+    return itemgetter(*indices)
+
+
+def _covers(objective: str, item_objective: str) -> bool:
+    return item_objective == objective or item_objective.startswith(objective + ".")
+
+
+# --------------------------------------------------------------------------- scores
+
+
+def scaled_and_result(run: GradeRun, result: StudentResult) -> tuple[str, str]:
+    """The scaled score and pass/fail, where the blueprint defines them ('' otherwise)."""
+    scoring = run.examset.scoring
+    if result.points is None or not result.max_points:
+        return "", ""
+    share = max(0.0, result.points) / result.max_points
+    scaled = ""
+    value = 100 * share
+    if scoring.scale:
+        low, high = scoring.scale
+        value = int(low + (high - low) * share + 0.5)
+        scaled = str(value)
+    verdict = ""
+    if scoring.pass_mark is not None:
+        verdict = "pass" if value >= scoring.pass_mark - 1e-9 else "fail"
+    return scaled, verdict
+
+
+def score_header(run: GradeRun, objectives: ObjectiveColumns) -> list[str]:
+    header = ["student", "form", "points", "max_points", "percent", "status", "reason"]
+    if run.examset.scoring.scale:
+        header.append("scaled_score")
+    if run.examset.scoring.pass_mark is not None:
+        header.append("result")
+    return header + objectives.ids + ["source"]
+
+
+class ScoreRows:
+    """Turns results into scores.csv rows; the few distinct totals are formatted once each."""
+
+    def __init__(self, run: GradeRun, objectives: ObjectiveColumns):
+        self.run = run
+        self.objectives = objectives
+        self.scaled = run.examset.scoring.scale is not None
+        self.verdict = run.examset.scoring.pass_mark is not None
+        self._totals: dict[tuple[float, float], list[str]] = {}
+        self._shares: dict[tuple[float, float], str] = {}
+
+    def _total(self, result: StudentResult) -> list[str]:
+        key = (result.points, result.max_points)
+        cells = self._totals.get(key)
+        if cells is None:
+            percent = result.percent
+            cells = [format_number(result.points), format_number(result.max_points),
+                     f"{percent:.1f}" if percent is not None else ""]
+            scaled, verdict = scaled_and_result(self.run, result)
+            cells_after = ([scaled] if self.scaled else []) + ([verdict] if self.verdict else [])
+            cells = self._totals[key] = [cells, cells_after]
+        return cells
+
+    def _share(self, score: tuple[float, float] | None) -> str:
+        if score is None:
+            return ""
+        text = self._shares.get(score)
+        if text is None:
+            text = self._shares[score] = f"{100 * score[0] / score[1]:.1f}"
+        return text
+
+    def row(self, result: StudentResult) -> list[str]:
+        if result.points is None:
+            extra = [""] * (int(self.scaled) + int(self.verdict))
+            return [result.student, result.form, "", "", "", result.status, result.reason, *extra,
+                    *([""] * len(self.objectives.ids)), result.source]
+        totals, after = self._total(result)
+        shares = [self._share(s) for s in self.objectives.scores(result)]
+        return [result.student, result.form, *totals, result.status, result.reason, *after, *shares, result.source]
+
+
+def write_scores(run: GradeRun, staging: Staging, objectives: ObjectiveColumns | None = None) -> None:
+    objectives = objectives or ObjectiveColumns.of(run)
+    rows = ScoreRows(run, objectives)
+    with staging.open(SCORES_FILE) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(score_header(run, objectives))
+        writer.writerows(map(rows.row, run.results))
+
+
+# --------------------------------------------------------------------------- responses
+
+
+def write_responses(run: GradeRun, staging: Staging) -> None:
+    buffer = io.StringIO()
+    encoder = csv.writer(buffer)
+
+    def encode(cells: list[str]) -> bytes:
+        buffer.seek(0)
+        buffer.truncate()
+        encoder.writerow(cells)
+        return buffer.getvalue().encode("utf-8")
+
+    with staging.open(RESPONSES_FILE, binary=True) as handle:
+        handle.write(encode(RESPONSE_HEADER))
+        for result in run.results:
+            if _NEEDS_QUOTES.search(result.student) or _NEEDS_QUOTES.search(result.form):
+                prefix = encode([result.student, result.form])[:-2] + b","
+            else:
+                prefix = f"{result.student},{result.form},".encode("utf-8")
+            if result.outcomes is not None:
+                # Each distinct answer's cells were encoded once; a row is one join.
+                handle.write(prefix + prefix.join(map(_line, result.outcomes)))
+            why = "; ".join(r for r in result.reasons if not r.startswith("position ")) if result.outcomes is None else ""
+            for label, value in result.extras:
+                note = f'not graded: column "{label}"' + (f" ({why})" if why else "")
+                handle.write(prefix + encode(["", "", "", "", value, "", "not graded", "", "", "", note]))
+
+
+# --------------------------------------------------------------------------- item analysis
+
+
+ITEM_HEADER = ["form", "position", "item_id", "objective", "type", "students", "facility", "sd",
+               "discrimination_index", "discriminative_efficiency", "upper_lower_27", "choices", "flags"]
+FORM_HEADER = ["form", "students", "items", "max_points", "mean", "median", "sd", "min", "max", "kr20_alpha", "sem"]
+
+
+def _pct(value: float | None) -> str:
+    return _num(value, 1)
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    # round first, so a tiny negative value prints as 0.0, never -0.0
+    return "" if value is None else f"{round(value, digits) + 0.0:.{digits}f}"
+
+
+def format_choices(choices: list[tuple[str, int, bool]]) -> str:
+    return " | ".join(f"{label}{'*' if correct else ''} {n}" for label, n, correct in choices)
+
+
+def write_item_analysis(analyses: list[FormAnalysis], staging: Staging) -> None:
+    with staging.open(ITEM_ANALYSIS_FILE) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(ITEM_HEADER)
+        for analysis in analyses:
+            for item in analysis.items:
+                s = item.stats
+                writer.writerow([item.form, item.position, item.item_id, item.objective, item.type, s.n,
+                                 _pct(s.facility), _pct(s.sd), _pct(s.discrimination), _pct(s.efficiency),
+                                 _pct(s.upper_lower), format_choices(item.choices), "; ".join(item.flags)])
+    with staging.open(FORM_STATISTICS_FILE) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(FORM_HEADER)
+        for analysis in analyses:
+            t = analysis.test
+            writer.writerow([analysis.form, t.n, t.items, format_number(t.max_points), _num(t.mean), _num(t.median),
+                             _num(t.sd), _num(t.minimum), _num(t.maximum), _num(t.alpha, 3), _num(t.sem)])

@@ -1,0 +1,178 @@
+"""Scoring one response: the rules, partial credit, negative marking, and the audit record.
+
+`ItemGrader(key, rules)(cell)` returns an `Outcome`: what the student wrote, how it was read,
+the points it earns and any flag. Outcomes are cached per distinct cell, because real answer
+columns repeat the same few values over and over; a class of 100,000 reads each distinct
+answer once.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from dataclasses import dataclass
+
+from ..model import Scoring
+from .key import ItemKey
+from .notation import ANSWER, BLANK, Reading, notation, read_answer
+
+PARTIAL_TYPES = ("multiple", "matching", "ordering")
+# The `result` column of responses.csv.
+CORRECT, PARTIAL, WRONG, UNANSWERED, REVIEW, VOIDED = "correct", "partial", "wrong", "blank", "review", "voided"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """How points are given: which types earn partial credit, and the share lost for a wrong answer."""
+
+    partial: frozenset[str] = frozenset()
+    negative: float = 0.0
+
+    @classmethod
+    def from_scoring(cls, scoring: Scoring, partial: list[str] | None = None,
+                     negative: float | None = None) -> Rules:
+        """The blueprint's rules, each overridden when the option is given."""
+        chosen = scoring.partial_credit if partial is None else partial
+        return cls(frozenset(chosen), scoring.negative_marking if negative is None else negative)
+
+
+def credit(key: ItemKey, value: object, rules: Rules) -> float:
+    """The share of the item's points a read answer earns, from 0 to 1."""
+    kind = key.type
+    if kind == "short":
+        return 1.0 if value[0] is not None else 0.0
+    if value == key.correct or value in key.extra:
+        return 1.0
+    if kind == "single":
+        return 0.0
+    if kind not in rules.partial:
+        return 0.0
+    if kind == "multiple":
+        right = len(value & key.correct)
+        wrong = len(value - key.correct)
+        return max(0, right - wrong) / len(key.correct)
+    if kind == "matching":
+        wanted = dict(key.correct)
+        return sum(1 for n, letter in value if wanted.get(n) == letter) / len(wanted)
+    # Ordering: each adjacent pair the student put right, as Moodle's "relative to next".
+    rank = {letter: i for i, letter in enumerate(key.correct)}
+    right_pairs = {(a, b) for a, b in zip(value, value[1:]) if rank[b] == rank[a] + 1}
+    return len(right_pairs) / (len(key.correct) - 1)
+
+
+@functools.lru_cache(maxsize=65536)
+def format_number(value: float) -> str:
+    """Points as people write them: 1, 0.5, 0.3333, never -0 or 1.0."""
+    value = round(value + 0.0, 4) + 0.0
+    if value == int(value):
+        return str(int(value))
+    return f"{value:.4f}".rstrip("0")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Outcome:
+    """The audit record of one response to one item (shared by every student who wrote the same).
+
+    Compared and hashed by identity: counting outcomes counts distinct answers, cheaply.
+    """
+
+    raw: str
+    answer: str
+    method: str
+    result: str
+    points: float
+    max_points: float
+    flag: str
+    value: object
+    line: bytes  # this record as UTF-8 CSV cells from `position` on, ready to follow "student,form,"
+    blank: bool = False
+
+    @property
+    def full(self) -> bool:
+        return self.result == CORRECT
+
+
+class OutcomeCache(dict):
+    """cell -> Outcome; a cell not seen before is graded on first lookup (`cache[cell]`)."""
+
+    __slots__ = ("grade", "flagged", "blank")
+
+    def __init__(self, grade, flagged: set | None = None, blank: set | None = None):
+        super().__init__()
+        self.grade = grade
+        # Sets that may be shared by the caches of one form, to test a whole row at once.
+        self.flagged: set[Outcome] = set() if flagged is None else flagged
+        self.blank: set[Outcome] = set() if blank is None else blank
+
+    def __missing__(self, cell):
+        outcome = self[cell] = self.grade(cell)
+        if outcome.flag:
+            self.flagged.add(outcome)
+        if outcome.blank:
+            self.blank.add(outcome)
+        return outcome
+
+
+class ItemGrader:
+    """Reads and scores cells for one item of one form, remembering every distinct cell."""
+
+    __slots__ = ("key", "rules", "cache", "_prefix", "_buffer", "_writer")
+
+    def __init__(self, key: ItemKey, rules: Rules, flagged: set | None = None, blank: set | None = None):
+        self.key = key
+        self.rules = rules
+        self.cache = OutcomeCache(self.grade, flagged, blank)
+        self._prefix = [str(key.position), key.item_id, key.objective, key.type]
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer)
+
+    def __call__(self, cell: str | tuple) -> Outcome:
+        return self.cache[cell]
+
+    def grade(self, cell: str | tuple) -> Outcome:
+        key = self.key
+        reading = read_answer(key, cell)
+        max_points = 0.0 if key.voided else key.points
+        points, result = self._score(reading)
+        flag = reading.note if reading.flagged else ""
+        if key.voided:
+            points, result, flag = 0.0, VOIDED, ""
+        raw = display_cell(cell)
+        answer = notation(key, reading)
+        method = reading.method
+        if reading.status == ANSWER and reading.value in key.extra and reading.value != key.correct:
+            method += " (accepted later)"
+        elif reading.note and not reading.flagged:
+            method += f" ({reading.note})"
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.writerow(self._prefix + [raw, answer, method, result, format_number(points),
+                                              format_number(max_points), flag])
+        return Outcome(raw, answer, method, result, points, max_points, flag, reading.value,
+                       self._buffer.getvalue().encode("utf-8"), result == UNANSWERED)
+
+    def _score(self, reading: Reading) -> tuple[float, str]:
+        key = self.key
+        if reading.status == BLANK:
+            return 0.0, UNANSWERED
+        if reading.status != ANSWER:
+            return 0.0, REVIEW
+        share = credit(key, reading.value, self.rules)
+        if share >= 1.0:
+            return key.points, CORRECT
+        if share > 0:
+            return key.points * share, PARTIAL
+        return -key.points * self.rules.negative, WRONG
+
+
+def display_cell(cell: str | tuple) -> str:
+    """A cell as the audit shows it; grid cells as `1: text; 2: text`."""
+    if isinstance(cell, str):
+        return cell
+    style, values = cell[0], cell[1:]
+    if style == "rank-of-step":
+        labels = [chr(ord("A") + i) for i in range(len(values))]
+    else:
+        labels = [str(i) for i in range(1, len(values) + 1)]
+    return "; ".join(f"{label}: {value}" for label, value in zip(labels, values) if value.strip())
