@@ -210,6 +210,14 @@ def test_two_equally_close_options_are_ambiguous_never_guessed():
     assert match.kind == "ambiguous" and {match.index, match.other} == {0, 1}
 
 
+@pytest.mark.parametrize("typed, kind", [
+    ("0.85", "none"), ("8", "none"), ("800", "none"), ("0.8", "exact"), ("80 pecent", "fuzzy"),
+])
+def test_a_number_is_never_fuzzy_matched_to_another_number(typed, kind):
+    # "0.85" is 86% similar to "0.8" as text; a typo in a number is another answer, not a typo.
+    assert TextMatcher(["80%", "0.8", "80 percent"]).match(typed).kind == kind
+
+
 def test_normalise():
     assert normalise("  The Output-Indicator!! ") == "output indicator"
     assert normalise("Chünking") == "chunking"

@@ -22,6 +22,7 @@ AMBIGUITY_MARGIN = 5.0
 REVIEW_BAND = 15.0
 
 NON_WORD = re.compile(r"[\W_]+")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _ARTICLES = frozenset({"a", "an", "the"})
 
 
@@ -82,13 +83,17 @@ class TextMatcher:
         self._exact: dict[str, list[int]] = {}
         for i, norm in enumerate(self.norms):
             self._exact.setdefault(norm, []).append(i)
+        # A typo in a word is forgivable, in a number it is another answer: 0.85 is not 0.8.
+        self.numbers = [_numbers(c) for c in self.candidates]
 
     def exact(self, norm: str) -> list[int] | None:
         """Candidates equal to a normalised text (one, or several when they normalise alike)."""
         return self._exact.get(norm)
 
-    def match(self, text: str, *, normalised: bool = False) -> Match:
-        norm = text if normalised else normalise(text)
+    def match(self, text: str, *, norm: str | None = None) -> Match:
+        """Match raw `text`; pass `norm` when its normalised form is already at hand."""
+        if norm is None:
+            norm = normalise(text)
         if not norm or not self.norms:
             return NO_MATCH
         exact = self._exact.get(norm)
@@ -96,9 +101,26 @@ class TextMatcher:
             if len(exact) == 1:
                 return Match("exact", exact[0], 100.0)
             return Match("ambiguous", exact[0], 100.0, exact[1], 100.0)
-        top = process.extract(norm, self.norms, scorer=fuzz.ratio, processor=None, limit=2)
+        if any(self.numbers) or NUMBER.search(text):
+            return self._match_numbers(text, norm)
+        return self._fuzzy(norm, self.norms)
+
+    def _match_numbers(self, text: str, norm: str) -> Match:
+        """Fuzzy matching only among candidates that state the same numbers as the text."""
+        numbers = _numbers(text)
+        same = [i for i, n in enumerate(self.numbers) if n == numbers]
+        if not same:
+            return NO_MATCH
+        found = self._fuzzy(norm, [self.norms[i] for i in same])
+        remap = lambda i: None if i is None else same[i]  # noqa: E731
+        return Match(found.kind, remap(found.index), found.score, remap(found.other), found.other_score)
+
+    def _fuzzy(self, norm: str, norms: list[str]) -> Match:
+        if not norms:
+            return NO_MATCH
+        top = process.extract(norm, norms, scorer=fuzz.ratio, processor=None, limit=2)
         if top[0][1] < self.threshold and " " in norm:
-            swapped = process.extract(norm, self.norms, scorer=fuzz.token_sort_ratio, processor=None, limit=2)
+            swapped = process.extract(norm, norms, scorer=fuzz.token_sort_ratio, processor=None, limit=2)
             if swapped[0][1] > top[0][1]:
                 top = swapped
         _, best_score, best = top[0]
@@ -110,6 +132,11 @@ class TextMatcher:
         if best_score >= self.threshold - self.review_band:
             return Match("near", best, best_score, second, second_score)
         return Match("none", best, best_score, second, second_score)
+
+
+def _numbers(text: str) -> tuple[float, ...]:
+    """The numbers a text states, as values: '80%', '80' and '80.0' state the same one."""
+    return tuple(float(n.replace(",", ".")) for n in NUMBER.findall(text))
 
 
 def describe(match: Match, labels: list[str]) -> str:

@@ -201,7 +201,7 @@ def _read_choice(key: ItemKey, raw: str, *, many: bool) -> Reading:
         return Reading(ANSWER, frozenset({text_letter}), "text")
     if many and _has_list_separator(raw):
         return _read_choice_list(key, raw)
-    match = key.matcher.match(norm, normalised=True)
+    match = key.matcher.match(raw, norm=norm)
     if match.found:
         return Reading(ANSWER, frozenset({key.letters[match.index]}), _fuzzy_method(match))
     return _text_flag(key, match, raw.strip())
@@ -446,7 +446,7 @@ def _read_short(key: ItemKey, raw: str) -> Reading:
     text = " ".join(raw.split())
     if not norm:
         return Reading(ANSWER, (None, text), "no match")
-    match = key.answer_matcher.match(norm, normalised=True)
+    match = key.answer_matcher.match(raw, norm=norm)
     if match.kind == "exact":
         return Reading(ANSWER, (match.index, text), "exact")
     if match.kind in ("fuzzy", "ambiguous"):
