@@ -1,9 +1,78 @@
-"""The `examkit render` command (being built)."""
+"""The `examkit render` command: a thin wrapper over `examkit.render.render_folder`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 import click
 
+DEFAULT_FOLDER = Path("output") / "aif-c01-task-2.1-practice"
+ALL_DOCUMENTS = "exam,sheet,key,teacher,practice"
+
 
 @click.command("render")
-def render_command() -> None:
-    """Not built yet."""
-    raise click.UsageError("examkit render is not built yet")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "formats", default="html,pdf", show_default=True, metavar="LIST",
+              help="Comma-separated formats: html, pdf.")
+@click.option("--only", default=ALL_DOCUMENTS, show_default=True, metavar="LIST",
+              help="Comma-separated documents: exam, sheet, key, teacher, practice.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Parallel processes  [default: the number of cores]")
+@click.option("--templates", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of your own templates; files it lacks come from examkit's.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+              help="Paper size of the PDFs and the answer sheet layout.")
+def render_command(folder: Path | None, formats: str, only: str, jobs: int | None, templates: Path | None,
+                   paper: str) -> None:
+    """Render a generated exam folder (default: output/aif-c01-task-2.1-practice).
+
+    \b
+    Writes into the folder, per form X:
+      exam-X.html/.pdf      the exam to hand out
+      sheet-X.html/.pdf     the answer sheet, and sheet-X.layout.json (bubble positions)
+      teacher-X.html/.pdf   the teacher edition: answers, rationales, sources
+      practice-X.html       a self-grading page (offline, one file)
+    and once: key.html/.pdf, the answer key of every form.
+    """
+    from ..render import DOCUMENTS, render_folder
+
+    folder = folder or DEFAULT_FOLDER
+    if sys.stdout.isatty():
+        with click.progressbar(length=_job_count(folder, formats, only), label="rendering",
+                               show_pos=True) as bar:
+            report = render_folder(folder, formats=formats, only=only, jobs=jobs, templates=templates,
+                                   paper=paper, progress=lambda result: bar.update(1))
+    else:
+        report = render_folder(folder, formats=formats, only=only, jobs=jobs, templates=templates, paper=paper)
+
+    for message in report.refused:
+        click.echo(f"warning: {message}", err=True)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    by_doc: dict[str, list[str]] = {}
+    for result in sorted(report.results, key=lambda r: DOCUMENTS.index(r.job.doc)):
+        by_doc.setdefault(result.job.doc, []).extend(p.name for p in result.written)
+    shown = _shown(report.folder)
+    click.echo(f"rendered {shown} in {report.seconds:.1f} s ({report.workers} "
+               f"{'process' if report.workers == 1 else 'processes'}):")
+    for doc, names in by_doc.items():
+        listed = ", ".join(names) if len(names) <= 6 else f"{', '.join(names[:3])}, … {names[-1]}"
+        files = "file" if len(names) == 1 else "files"
+        click.echo(f"  {doc:<9} {len(names):>3} {files:<5}  {listed}")
+
+
+def _job_count(folder: Path, formats: str, only: str) -> int:
+    from ..fileio import read_examset
+    from ..render.batch import DOCUMENTS, FORMATS, parse_list, plan_jobs
+
+    examset = read_examset(folder)
+    jobs, _ = plan_jobs([f.letter for f in examset.forms], parse_list(formats, FORMATS, "format"),
+                        parse_list(only, DOCUMENTS, "document"))
+    return len(jobs)
+
+
+def _shown(folder: Path) -> str:
+    from ..errors import display_path
+
+    return display_path(folder)

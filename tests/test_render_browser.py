@@ -1,0 +1,131 @@
+"""The practice page in a real browser: answer by label and keyboard, check, read the score."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from examkit.fileio import read_examset
+from examkit.render import render_folder
+from tests.fixtures.render.support import CHROMIUM, CHROMIUM_ARGS, copy_fixture
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed (Debian package 'chromium')")
+
+
+@pytest.fixture(scope="module")
+def practice_page(tmp_path_factory) -> tuple[Path, object]:
+    folder = copy_fixture(tmp_path_factory.mktemp("practice") / "exam")
+    render_folder(folder, only=("practice",), formats=("html",), jobs=1)
+    return folder / "practice-A.html", read_examset(folder).form("A")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def open_page(browser, path: Path):
+    page = browser.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    return page, requests, errors
+
+
+def test_answers_checked_score_per_objective_and_rationales(browser, practice_page):
+    path, form = practice_page
+    items = {i.position: i for i in form.items}
+    page, requests, errors = open_page(browser, path)
+
+    # Form A of the fixture: 1 single, 2 single (markdown), 3 multiple, 4 matching, 5 ordering,
+    # 6 short, 7 single (case), 8 short (case). Objectives: mini:1.1 = 1, 2, 3, 6, 7; mini:1.2 = 4, 5, 8.
+    page.get_by_role("radio", name=f"B. {items[1].options[1].text}", exact=True).check()  # B "Tokens": right
+    assert items[1].key == "B"
+    page.focus("#q2-A")  # keyboard only: arrows move through a radio group
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert page.is_checked("#q2-C") and items[2].key == "C"  # right
+    for letter in items[3].key.split(","):  # A,B: right
+        page.check(f"#q3-{letter}")
+    premise = {p.number: p for p in items[4].premises}
+    page.select_option("#q4-p1", premise[1].answer)  # right
+    page.select_option("#q4-p2", premise[2].answer)  # right
+    wrong = next(r.letter for r in items[4].responses if r.letter != premise[3].answer)
+    page.get_by_label(f"3. {premise[3].text}").select_option(wrong)  # wrong: 2 of 3, partial credit
+    order = items[5].key.split(",")  # B,A,C,D
+    swapped = order[:2] + [order[3], order[2]]  # first two right, last two swapped: 2 of 4
+    for place, letter in enumerate(swapped, start=1):
+        page.select_option(f"#q5-o{place}", letter)
+    page.get_by_label("Your answer").first.fill("  Chunkng ")  # one typo, odd spacing: accepted
+    wrong7 = next(o.letter for o in items[7].options if not o.correct)
+    page.check(f"#q7-{wrong7}")  # wrong
+    # 8 left blank
+    page.get_by_role("button", name="Check answers").click()
+
+    # 1 + 1 + 1 + 2/3 + 2/4 + 1 + 0 + 0 = 31/6 = 5.17 of 8 = 64.6%; scale 100-1000: 100 + 900 * 31/48 = 681
+    assert page.text_content("#score-points") == "5.17"
+    assert page.text_content("#score-possible") == "8"
+    assert page.text_content("#score-percent") == "64.6"
+    assert page.text_content("#score-scaled") == "681"
+    assert "NOT YET" in page.text_content("#score-verdict")
+    assert page.text_content("#score-counts") == "4 correct, 2 partly correct, 1 incorrect, 1 not answered."
+    rows = {r.get_attribute("data-objective"): r for r in page.query_selector_all("#objective-rows tr")}
+    assert rows["mini:1.1"].query_selector(".pts").text_content() == "4 / 5"  # 1, 2, 3, 6 right; 7 wrong
+    assert rows["mini:1.1"].query_selector(".pct").text_content() == "80%"
+    assert rows["mini:1.2"].query_selector(".pts").text_content() == "1.17 / 3"  # 2/3 + 2/4 + 0
+    assert rows["mini:1.2"].query_selector(".pct").text_content() == "38.9%"
+
+    assert page.text_content("#q1-status") == "Correct. 1 of 1 point."
+    assert page.text_content("#q4-status") == "Partly correct. 0.67 of 1 point."
+    assert page.text_content("#q7-status") == "Incorrect. 0 of 1 point."
+    assert page.text_content("#q8-status") == "Not answered. 0 of 1 point."
+    for option in items[1].options:  # the rationale of every option is now shown
+        why = page.locator(f"#q1-{option.letter}-why")
+        assert why.is_visible() and why.text_content().strip() == option.why
+    assert page.locator("#q7-feedback").is_visible()
+    assert items[7].explanation in page.text_content("#q7-feedback")
+    assert page.evaluate("document.activeElement.id") == "results-heading"  # focus moved to the results
+
+    assert errors == []
+    assert all(url.startswith("file://") for url in requests), requests  # nothing from the network
+
+
+def test_every_control_is_labelled_and_every_item_is_a_fieldset(browser, practice_page):
+    path, form = practice_page
+    page, _, _ = open_page(browser, path)
+    unlabelled = page.evaluate("""() => Array.from(document.querySelectorAll('input, select, button'))
+        .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
+        .map(el => el.id || el.outerHTML)""")
+    assert unlabelled == []
+    fieldsets = page.evaluate("""() => Array.from(document.querySelectorAll('fieldset.item'))
+        .map(f => [f.id, f.querySelector('legend') && f.querySelector('legend').textContent.trim().split(/\\s+/).slice(0, 2).join(' ')])""")
+    assert fieldsets == [[f"q{i.position}", f"Question {i.position}"] for i in form.items]
+    assert page.evaluate("document.querySelector('#results-body').getAttribute('aria-live')") == "polite"
+    csp = page.evaluate("document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]').content")
+    assert "default-src 'none'" in csp
+
+
+def test_start_over_clears_answers_and_feedback(browser, practice_page):
+    path, _ = practice_page
+    page, _, errors = open_page(browser, path)
+    page.check("#q1-A")
+    page.get_by_role("button", name="Check answers").click()
+    assert page.locator("#q1-feedback").is_visible()
+    page.get_by_role("button", name="Start over").click()
+    assert not page.is_checked("#q1-A")
+    assert not page.locator("#q1-feedback").is_visible()
+    assert not page.locator("#q1-A-why").is_visible()
+    assert page.locator("#results-empty").is_visible()
+    # checking an empty page scores nothing and says so
+    page.get_by_role("button", name="Check answers").click()
+    assert page.text_content("#score-points") == "0"
+    assert page.text_content("#score-counts") == "0 correct, 0 partly correct, 0 incorrect, 8 not answered."
+    assert errors == []
