@@ -63,6 +63,10 @@ def test_schema_is_json_schema_of_the_bank_format(tmp_path):
     assert set(schema["properties"]) == {"exam", "cases", "items"}
     single = schema["$defs"]["SingleItem"]
     assert {"id", "stem", "explanation", "source", "options"} <= set(single["required"]) | set(single["properties"])
+    blueprint = json.loads(run("schema", "--for", "blueprint").output)
+    assert {"title", "items", "objectives", "scoring"} <= set(blueprint["properties"])
+    examset = json.loads(run("schema", "--for", "examset").output)
+    assert "forms" in examset["properties"]
     target = tmp_path / "bank.schema.json"
     assert run("schema", "-o", str(target)).exit_code == 0
     assert json.loads(target.read_text()) == schema

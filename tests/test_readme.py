@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from examkit.bank import load_bank
+from examkit.blueprint import load_blueprint
 from examkit.errors import ExamkitError
+from examkit.generate import generate_examset
 from examkit.resources import shipped_bank
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -16,13 +18,26 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 def test_readme_example_validates_except_for_the_half_case_study(tmp_path: Path):
     text = README.read_text(encoding="utf-8")
-    (block,) = [b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if "items:" in b]
+    (block,) = [b for b in yaml_blocks(text) if b.startswith("cases:")]
     example = tmp_path / "example.yaml"
     example.write_text(block, encoding="utf-8")
     with pytest.raises(ExamkitError) as caught:
         load_bank([shipped_bank() / "exam.yaml", example])
     (problem,) = caught.value.problems
     assert "case 'case-shop': has 1 item(s)" in problem.message
+
+
+def yaml_blocks(text: str) -> list[str]:
+    return re.findall(r"```yaml\n(.*?)```", text, re.S)
+
+
+def test_readme_blueprint_example_generates_from_the_shipped_bank(tmp_path: Path):
+    (block,) = [b for b in yaml_blocks(README.read_text(encoding="utf-8")) if b.startswith("title:")]
+    path = tmp_path / "blueprint.yaml"
+    path.write_text(block, encoding="utf-8")
+    examset = generate_examset(load_bank(), load_blueprint(path), forms=2, seed=1)
+    assert [len(f.items) for f in examset.forms] == [30, 30]
+    assert examset.scoring.scale == (100, 1000)
 
 
 def test_readme_gives_exactly_the_two_setup_commands():

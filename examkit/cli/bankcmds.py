@@ -90,14 +90,18 @@ def list_command(paths: tuple[Path, ...], show_all: bool) -> None:
 
 
 @click.command("schema")
+@click.option("--for", "kind", type=click.Choice(["bank", "blueprint", "examset"]), default="bank",
+              show_default=True, help="Which file format to describe.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
-def schema_command(output: Path | None) -> None:
-    """Print the JSON Schema of bank files, for editor autocompletion."""
-    from ..model import BankFile
+def schema_command(kind: str, output: Path | None) -> None:
+    """Print the JSON Schema of bank files (or blueprints, exam sets), for editor autocompletion."""
+    from ..blueprint import Blueprint
+    from ..model import BankFile, ExamSet
 
-    schema = BankFile.model_json_schema()
+    model = {"bank": BankFile, "blueprint": Blueprint, "examset": ExamSet}[kind]
+    schema = model.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "examkit bank file"
+    schema["title"] = f"examkit {kind} file"
     text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
     if output:
         output.write_text(text, encoding="utf-8")
