@@ -12,7 +12,7 @@ from pydantic import TypeAdapter
 
 from .errors import ExamkitError, Problem, display_path
 from .model import Case, ExamSpec, Item, Objective, ObjectiveNode
-from .yamlfile import LineDict, LineList, line_of, load_yaml, validate
+from .yamlfile import LineDict, LineList, load_yaml, validate
 
 YAML_SUFFIXES = (".yaml", ".yml")
 TOP_LEVEL_KEYS = ("exam", "cases", "items")

@@ -7,7 +7,7 @@ rules are pure, so tests can trip each one with a hand-written item.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from statistics import mean

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from click.testing import CliRunner
 
 from examkit.cli import cli
 
-FIXTURES = Path(__file__).parent / "fixtures" / "grade"
+from .fixtures.grade.support import copy_examdir, write_sheet
 ROWS = [
     ["Ann Lee", "A", "A", "A,C", "B,C,A,D", "1-B;2-A;3-D", "chunking", "B", "feedback"],
     ["<script>alert(1)</script>", "A", "B", "A", "C,B,A,D", "1-B;2-A;3-C", "embedding", "A", "monitoring"],
@@ -23,20 +22,12 @@ ROWS = [
 
 @pytest.fixture
 def examdir(tmp_path) -> Path:
-    folder = tmp_path / "exam"
-    folder.mkdir()
-    shutil.copy(FIXTURES / "examset.json", folder / "examset.json")
-    return folder
+    return copy_examdir(tmp_path)
 
 
 @pytest.fixture
 def sheet(tmp_path) -> Path:
-    path = tmp_path / "class.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["student", "form", *range(1, 8)])
-        writer.writerows(ROWS)
-    return path
+    return write_sheet(tmp_path / "class.csv", ROWS)
 
 
 def test_grade_writes_every_file_and_shows_the_mapping(examdir, sheet):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,16 +13,13 @@ from examkit.errors import ExamkitError
 from examkit.fileio import read_examset
 from examkit.grade import grade_files, write_results
 
-FIXTURES = Path(__file__).parent / "fixtures" / "grade"
+from .fixtures.grade.support import copy_examdir, write_sheet
 PERFECT_A = ["A", "A,C", "B,C,A,D", "1-B;2-A;3-D", "chunking", "B", "feedback"]
 
 
 @pytest.fixture
 def examdir(tmp_path) -> Path:
-    folder = tmp_path / "exam"
-    folder.mkdir()
-    shutil.copy(FIXTURES / "examset.json", folder / "examset.json")
-    return folder
+    return copy_examdir(tmp_path)
 
 
 def read_csv(path: Path) -> list[dict]:
@@ -47,12 +43,7 @@ MESSY = [
 
 
 def write_messy(folder: Path) -> Path:
-    path = folder / "messy.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["student", "form", *range(1, 8)])
-        writer.writerows(MESSY)
-    return path
+    return write_sheet(folder / "messy.csv", MESSY)
 
 
 def test_every_row_appears_graded_or_flagged_with_its_reason(tmp_path, examdir):

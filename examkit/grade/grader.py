@@ -292,12 +292,7 @@ class _SheetGrading:
         if key.type == "matching":
             slots: list[int | None] = [None] * len(key.premises)
             for column in columns:
-                found = key.premise_matcher.match(column.sub or "")
-                if not found.found:
-                    raise ExamkitError(Problem(self.shown, 1, f'column {column.index + 1} "{column.label}": '
-                                                              f'"{column.sub}" is no premise of item {key.item_id}; '
-                                                              "name the row after one of its premises"))
-                slots[found.index] = column.index
+                slots[self._grid_row(key.premise_matcher, column, key.item_id, "premise")] = column.index
             return ("premises", slots)
         from .notation import parse_rank
 
@@ -310,13 +305,17 @@ class _SheetGrading:
             return ("step-at-rank", slots)
         slots = [None] * len(key.letters)
         for column in columns:
-            found = key.matcher.match(column.sub or "")
-            if not found.found:
-                raise ExamkitError(Problem(self.shown, 1, f'column {column.index + 1} "{column.label}": '
-                                                          f'"{column.sub}" is no step of item {key.item_id}; '
-                                                          "name the row after one of its steps, or a position (1st, 2nd, ...)"))
-            slots[found.index] = column.index
+            slots[self._grid_row(key.matcher, column, key.item_id, "step", " or a position (1st, 2nd, ...)")] = column.index
         return ("rank-of-step", slots)
+
+    def _grid_row(self, matcher, column: Column, item_id: str, what: str, alternative: str = "") -> int:
+        """Which premise or step a grid column's row label names; an error naming the column if none."""
+        found = matcher.match(column.sub or "")
+        if not found.found:
+            raise ExamkitError(Problem(self.shown, 1, f'column {column.index + 1} "{column.label}": '
+                                                      f'"{column.sub}" is no {what} of item {item_id}; '
+                                                      f"name the row after one of its {what}s{alternative}"))
+        return found.index
 
     # ----------------------------------------------------------------------- rows
 

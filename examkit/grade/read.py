@@ -131,7 +131,7 @@ def decode_problem(path: Path, encoding: str, requested: str | None) -> Problem:
         offset = 0
     line = raw.count(b"\n", 0, offset) + 1
     shown_enc = "UTF-8" if encoding == "utf-8-sig" else encoding
-    fix = (f"pass the --encoding it was saved in" if requested else
+    fix = ("pass the --encoding it was saved in" if requested else
            "if Excel or an older Windows program saved it, pass --encoding cp1252 (or the encoding it was saved in)")
     return Problem(display_path(path), line,
                    f"cannot decode the file as {shown_enc} (byte 0x{raw[offset]:02x} at offset {offset}); {fix}")
