@@ -6,12 +6,14 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import TypeAdapter
 
 from .errors import ExamkitError, Problem, display_path
 from .model import Case, ExamSpec, Item, Objective, ObjectiveNode
+from .resources import shipped_bank
 from .yamlfile import LineDict, LineList, load_yaml, validate
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -35,22 +37,12 @@ class Bank:
     locations: dict[str, Location] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
 
-    @property
+    @cached_property
     def objectives(self) -> dict[str, Objective]:
         return flatten_objectives(self.exam.objectives)
 
     def item(self, item_id: str):
-        return self._by_id()[item_id]
-
-    def _by_id(self) -> dict:
-        if not hasattr(self, "_index"):
-            self._index = {i.id: i for i in self.items}
-        return self._index
-
-    @property
-    def folders(self) -> list[Path]:
-        """Folders the bank's files live in: the only places a renderer may read from."""
-        return sorted({p.parent.resolve() for p in self.files})
+        return next(i for i in self.items if i.id == item_id)
 
     def content_hash(self) -> str:
         """A hash of what the bank says, independent of file layout, key order and comments."""
@@ -91,64 +83,20 @@ def find_bank_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
 
 def load_bank(paths: list[Path] | Path | None = None) -> Bank:
     """Load and validate a bank; raise ExamkitError listing every problem found."""
-    from .resources import shipped_bank
-
     if paths is None:
         paths = [shipped_bank()]
     elif isinstance(paths, Path):
         paths = [paths]
     files, problems = find_bank_files([Path(p) for p in paths])
-    exam: ExamSpec | None = None
-    exam_path: Path | None = None
+    exams: list[tuple[ExamSpec, Path, int]] = []
+    cases: list[tuple[Case, Path, int | None]] = []
     items: list[tuple[object, Path, int | None]] = []
-    raw_cases: list[tuple[Case, Path, int | None]] = []
-
     for path in files:
-        data, file_problems = load_yaml(path)
-        problems += file_problems
-        if data is None:
-            if not file_problems:
-                problems.append(Problem(display_path(path), None, "the file is empty; add 'items:' or 'exam:'"))
-            continue
-        if not isinstance(data, LineDict):
-            problems.append(
-                Problem(display_path(path), getattr(data, "line", 1),
-                        "the file must be a mapping with 'exam:', 'cases:' and/or 'items:' at the top")
-            )
-            continue
-        for key in data:
-            if key not in TOP_LEVEL_KEYS:
-                problems.append(
-                    Problem(display_path(path), data.key_lines[key],
-                            f"unknown top-level key '{key}'; use 'exam', 'cases' or 'items'")
-                )
-        if "exam" in data:
-            spec, errs = validate(ExamSpec, data["exam"], path)
-            problems += errs
-            if spec and exam is not None:
-                problems.append(
-                    Problem(display_path(path), data.key_lines["exam"],
-                            f"a second exam definition (the first is in {display_path(exam_path)}); "
-                            "load one exam's bank at a time")
-                )
-            elif spec:
-                exam, exam_path = spec, path
-        for section, model, sink in (("cases", Case, raw_cases), ("items", _item_adapter, items)):
-            entries = data.get(section)
-            if entries is None:
-                continue
-            if not isinstance(entries, LineList):
-                problems.append(Problem(display_path(path), data.key_lines[section], f"'{section}' must be a list"))
-                continue
-            for index, entry in enumerate(entries):
-                line = entries.item_lines[index]
-                ident = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else None
-                value, errs = validate(model, entry, path, ident)
-                problems += errs
-                if value is not None:
-                    sink.append((value, path, line))
-
-    if exam is None:
+        problems += _read_bank_file(path, exams, cases, items)
+    for spec, path, line in exams[1:]:
+        problems.append(Problem(display_path(path), line, f"a second exam definition (the first is in "
+                                f"{display_path(exams[0][1])}); load one exam's bank at a time"))
+    if not exams:
         if files:
             problems.append(
                 Problem(display_path(files[0]), None,
@@ -156,11 +104,45 @@ def load_bank(paths: list[Path] | Path | None = None) -> Bank:
             )
         raise ExamkitError(sorted(problems, key=_order))
 
-    bank = Bank(exam=exam, files=files)
-    problems += _check_bank(bank, items, raw_cases)
+    bank = Bank(exam=exams[0][0], files=files)
+    problems += _check_bank(bank, items, cases)
     if problems:
         raise ExamkitError(sorted(set(problems), key=_order))
     return bank
+
+
+def _read_bank_file(path: Path, exams: list, cases: list, items: list) -> list[Problem]:
+    """Validate one file's exam, cases and items into the lists; return its problems."""
+    shown = display_path(path)
+    data, problems = load_yaml(path)
+    if data is None:
+        return problems or [Problem(shown, None, "the file is empty; add 'items:' or 'exam:'")]
+    if not isinstance(data, LineDict):
+        return [Problem(shown, getattr(data, "line", 1),
+                        "the file must be a mapping with 'exam:', 'cases:' and/or 'items:' at the top")]
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            problems.append(Problem(shown, data.key_lines[key],
+                                    f"unknown top-level key '{key}'; use 'exam', 'cases' or 'items'"))
+    if "exam" in data:
+        spec, errs = validate(ExamSpec, data["exam"], path)
+        problems += errs
+        if spec:
+            exams.append((spec, path, data.key_lines["exam"]))
+    for section, schema, sink in (("cases", Case, cases), ("items", _item_adapter, items)):
+        entries = data.get(section)
+        if entries is None:
+            continue
+        if not isinstance(entries, LineList):
+            problems.append(Problem(shown, data.key_lines[section], f"'{section}' must be a list"))
+            continue
+        for entry, line in zip(entries, entries.item_lines):
+            ident = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else None
+            value, errs = validate(schema, entry, path, ident)
+            problems += errs
+            if value is not None:
+                sink.append((value, path, line))
+    return problems
 
 
 def _order(p: Problem):

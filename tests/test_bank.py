@@ -265,3 +265,14 @@ def test_unknown_tag_enemy_and_case(write_items):
         "unknown concept tag 'tokenz'; declare it under exam.concepts or fix the tag",
         "unknown enemy 'q9'; name an item id of this bank",
     ]
+
+
+def test_one_exam_definition_per_bank(write_items, tmp_path):
+    folder = write_items(GOOD_SINGLE)
+    (message,) = problems_of(folder / "items.yaml")
+    assert message.endswith("items.yaml: no exam definition found; add a file with 'exam:' (id, title, "
+                            "objectives) to the bank")
+    (folder / "second.yaml").write_text((MINI_BANK / "exam.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (message,) = problems_of(folder)
+    assert "second.yaml:2: a second exam definition (the first is in" in message
+    assert message.endswith("exam.yaml); load one exam's bank at a time")
