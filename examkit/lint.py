@@ -164,8 +164,8 @@ def rule_placeholder(item) -> Iterator[tuple[str, str, str]]:
     texts = [("explanation", item.explanation), ("source", item.source)]
     for part in ("options", "premises", "steps", "responses"):
         for entry in getattr(item, part, []):
-            if getattr(entry, "why", None) is not None or part != "responses":
-                texts.append((f"'why' of {entry.text!r}", entry.why or ""))
+            if entry.why is not None:  # a response a premise uses may leave its 'why' out
+                texts.append((f"'why' of {entry.text!r}", entry.why))
     for name, text in texts:
         if _PLACEHOLDER.match(text):
             yield "error", "missing-rationale", f"{name} is a placeholder; write the real text"
