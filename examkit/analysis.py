@@ -206,20 +206,21 @@ def _upper_lower(table: Counter, n: int, max_mark: float) -> float:
     return 100 * (group_mean(reversed(levels)) - group_mean(levels)) / max_mark
 
 
-def item_statistics(marks: Iterable[Sequence[float]], max_marks: Sequence[float]) -> list[ItemStatistics]:
-    """Statistics of every item from a students x items table of marks."""
+def _built(marks: Iterable[Sequence[float]], max_marks: Sequence[float]) -> StatisticsBuilder:
     builder = StatisticsBuilder(max_marks)
     for row in marks:
         builder.add(row)
-    return builder.items()
+    return builder
+
+
+def item_statistics(marks: Iterable[Sequence[float]], max_marks: Sequence[float]) -> list[ItemStatistics]:
+    """Statistics of every item from a students x items table of marks."""
+    return _built(marks, max_marks).items()
 
 
 def form_statistics(marks: Iterable[Sequence[float]], max_marks: Sequence[float]) -> FormStatistics:
     """Statistics of the whole form from a students x items table of marks."""
-    builder = StatisticsBuilder(max_marks)
-    for row in marks:
-        builder.add(row)
-    return builder.test()
+    return _built(marks, max_marks).test()
 
 
 # --------------------------------------------------------------------------- a graded class
@@ -290,7 +291,7 @@ def choice_counts(key, outcomes: Counter) -> list[tuple[str, int, bool]]:
     counts: Counter = Counter()
     blank = review = 0
     for outcome, n in outcomes.items():
-        if outcome.result == "blank":
+        if outcome.blank:
             blank += n
         elif outcome.result == "review" or outcome.value is None:
             review += n

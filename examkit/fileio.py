@@ -25,7 +25,7 @@ def write_atomic(path: Path, data: str | bytes) -> Path:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
         # mkstemp makes the file private (0600); give it the mode an ordinary write would.
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, ordinary_file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -33,10 +33,21 @@ def write_atomic(path: Path, data: str | bytes) -> Path:
     return path
 
 
-def _umask() -> int:
+def ordinary_file_mode() -> int:
+    """The mode an ordinary write would give a new file under the current umask."""
     mask = os.umask(0)
     os.umask(mask)
-    return mask
+    return 0o666 & ~mask
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """A CSV cell that spreadsheets show as text: typed text that starts like a formula
+    (`=HYPERLINK(...)`, `+1`, `@SUM`) gets a leading apostrophe, which Excel and LibreOffice
+    hide, so a student's answer can never run as a formula on the teacher's machine."""
+    return "'" + text if text.startswith(_FORMULA_START) and text.strip() != "-" else text
 
 
 def safe_name(text: str) -> str:

@@ -119,3 +119,24 @@ def test_analysis_of_a_graded_class_with_choices_and_flags(tmp_path):
     assert form_a.test.n == 5
     form_b = next(a for a in analyse_run(run) if a.form == "B")
     assert form_b.test.n == 0 and form_b.items[0].flags == ["too few students for statistics"]
+
+
+def test_item_flags_from_the_hand_computed_statistics():
+    from examkit.analysis import item_flags
+    from examkit.grade.key import ItemKey
+
+    examset = read_examset(Path(__file__).parent / "fixtures" / "grade" / "examset.json")
+    key = ItemKey("A", examset.form("A").items[0])  # a single-choice item, options A-D
+    choices = [("A", 3, True), ("B", 1, False), ("C", 1, False), ("D", 1, False)]
+    one, two, three = item_statistics(MARKS, [1, 1, 1])
+    assert item_flags(key, one, choices) == []                          # efficiency 100%
+    assert item_flags(key, two, choices) == ["dubious: discriminative efficiency 0% (below 15%)"]
+    assert item_flags(key, three, choices) == []                        # efficiency 37.5%
+    # Item 1 right only for the two weakest students: negative discrimination. Item 2 right for all but one.
+    reversed_marks = [[0, 1, 1], [0, 1, 1], [0, 1, 1], [1, 1, 0], [1, 0, 0]]
+    low, easy, _ = item_statistics(reversed_marks * 4, [1, 1, 1])
+    assert low.discrimination < 0 and "negative discrimination" in item_flags(key, low, choices)
+    assert easy.facility == pytest.approx(80.0)
+    almost_all = item_statistics([[1, 1]] * 19 + [[0, 0]], [1, 1])[0]
+    assert item_flags(key, almost_all, choices[:1] + [("B", 1, False), ("C", 0, False), ("D", 0, False)]) == [
+        "too easy", "distractors C, D chosen by nobody"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from examkit.errors import ExamkitError
-from examkit.fileio import inside, read_examset, safe_name, write_atomic
+from examkit.fileio import inside, read_examset, safe_name, spreadsheet_text, write_atomic
 
 
 def test_write_atomic_replaces_whole_files_with_ordinary_permissions(tmp_path: Path):
@@ -36,3 +36,11 @@ def test_read_examset_errors_are_one_line(tmp_path: Path):
     (tmp_path / "examset.json").write_text('{"title": 3}')
     with pytest.raises(ExamkitError, match=r"examset.json: not a valid exam set \(.*\); regenerate it"):
         read_examset(tmp_path)
+
+
+@pytest.mark.parametrize("typed, written", [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1", "'+1"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("-", "-"), ("Tokens", "Tokens"), ("", ""),
+])
+def test_spreadsheet_text_defuses_formulas(typed, written):
+    assert spreadsheet_text(typed) == written

@@ -294,3 +294,10 @@ def test_any_text_reads_without_error_and_never_scores_a_flag(cell):
         assert outcome.result in ("correct", "partial", "wrong", "blank", "review")
         assert (outcome.points == 0) if outcome.result in ("blank", "review") else True
         assert bool(outcome.flag) == (outcome.result == "review")
+
+
+def test_a_lone_letter_out_of_range_in_a_text_pair_or_grid_is_named(form_a):
+    status, _, reading = read(form_a[4], "1-F; 2-Update the weights with a smaller task-specific dataset")
+    assert (status, reading.note) == (UNREADABLE, "premise 1: F is not a response letter (A-D)")
+    status, _, reading = read(form_a[3], ("step-at-rank", "B", "C", "A", "E"))
+    assert (status, reading.note) == (UNREADABLE, "E is not a step letter (A-D)")

@@ -227,3 +227,30 @@ def test_a_workbook_is_refused_with_the_way_out(tmp_path, examset):
     workbook.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
     with pytest.raises(ExamkitError, match=r"answers.xlsx: this is a spreadsheet workbook.*save it as CSV"):
         grade_files(examset, [workbook])
+
+
+def test_json_prefers_the_name_to_the_email_and_keeps_both(tmp_path, examset):
+    sheet = tmp_path / "answers.json"
+    sheet.write_text(json.dumps([{"email": "cy@example.org", "name": "Cy", "form": "A", "answers": ["A"]},
+                                 {"student": "Dee", "name": "D. Eze", "form": "A", "answers": ["A"]}]), encoding="utf-8")
+    run = grade_files(examset, [sheet])
+    assert [(r.student, r.extras) for r in run.results] == [("Cy", [("email", "cy@example.org")]),
+                                                            ("Dee", [("name", "D. Eze")])]
+
+
+def test_an_encoding_that_is_no_text_encoding_is_a_one_line_error(tmp_path, examset):
+    sheet = tmp_path / "class.csv"
+    sheet.write_text("student,form,1\nann,A,A\n", encoding="utf-8")
+    with pytest.raises(ExamkitError, match="unknown encoding 'hex'"):
+        grade_files(examset, [sheet], GradeOptions(encoding="hex"))
+
+
+def test_grid_columns_out_of_range_or_for_one_row_twice_are_refused(tmp_path, examset):
+    stem = "Put these stages of the foundation model lifecycle in order."
+    for rows, message in ((["1st", "2nd", "3rd", "5th"], r"has 4 steps, so no position 5"),
+                          (["1st", "1"], r"are the same row of item life-order")):
+        sheet = tmp_path / "export.csv"
+        sheet.write_text("Name,Form," + ",".join(f'"{stem} [{r}]"' for r in rows) + "\nann,A" + ",A" * len(rows) + "\n",
+                         encoding="utf-8")
+        with pytest.raises(ExamkitError, match=message):
+            grade_files(examset, [sheet])

@@ -137,3 +137,14 @@ def test_strict_exits_non_zero_when_anything_is_flagged(tmp_path, examdir):
                      encoding="utf-8")
     result = runner.invoke(cli, ["grade", str(examdir), str(clean), "--no-report", "--strict"])
     assert result.exit_code == 0, result.output
+
+
+def test_typed_formulas_never_run_in_a_spreadsheet(tmp_path, examdir):
+    sheet = write_sheet(tmp_path / "evil.csv", [["=cmd|' /C calc'!A0", "A", "A", "A,C", "", "", "=1+1", "B", ""]])
+    out = tmp_path / "results"
+    result = CliRunner().invoke(cli, ["grade", str(examdir), str(sheet), "-o", str(out), "--no-report"])
+    assert result.exit_code == 0, result.output
+    (score,) = read_csv(out / "scores.csv")
+    assert score["student"] == "'=cmd|' /C calc'!A0"
+    raw = {row["position"]: row["raw"] for row in read_csv(out / "responses.csv")}
+    assert raw["5"] == "'=1+1" and raw["1"] == "A"

@@ -174,3 +174,26 @@ def test_pass_mark_in_percent_without_a_scale(tmp_path, examset):
     run = grade_files(plain, [sheet])
     # 5/7 = 71.4% passes a 70% mark; 4/7 = 57.1% does not.
     assert [scaled_and_result(run, r) for r in run.results] == [("", "pass"), ("", "fail")]
+
+
+def test_repeating_steps_never_earns_full_ordering_credit(examset):
+    # key B,C,A,D: every right pair is there, but a step is written twice, so the order is not right.
+    rules = Rules(partial=frozenset({"ordering"}))
+    g = grader(examset, 3, rules)
+    assert [(g(c).result, round(g(c).points, 4)) for c in ("A,D,B,C,A", "B,C,A,D,B")] == [
+        ("partial", 0.75), ("partial", 0.75)]
+
+
+def test_a_blank_row_stays_blank_when_an_item_is_voided(tmp_path, examset):
+    sheet = write_sheet(tmp_path, [["ann", "A", *[""] * 7], ["bob", "A", *PERFECT_A]])
+    run = grade_files(examset, [sheet], GradeOptions(void=["tok-single"]))
+    ann, bob = run.results
+    assert (ann.reason, ann.counted) == ("no answers", False) and bob.counted
+    assert ann.outcomes[0].blank and ann.outcomes[0].result == "voided"
+
+
+def test_an_accepted_short_answer_that_normalises_like_another_is_still_exact(tmp_path, examset):
+    sheet = write_sheet(tmp_path, [["ann", "A", *PERFECT_A[:4], "chunks", *PERFECT_A[5:]]])
+    run = grade_files(examset, [sheet], GradeOptions(accept=["tok-short=Chunks"]))
+    outcome = run.results[0].outcomes[4]
+    assert (outcome.result, outcome.method) == ("correct", "exact")

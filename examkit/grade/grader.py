@@ -20,7 +20,7 @@ from ..model import ExamSet
 from .columns import Column, form_letter, student_columns
 from .key import ItemKey
 from .match import DEFAULT_THRESHOLD
-from .notation import ANSWER, read_answer
+from .notation import ANSWER, parse_rank, read_answer
 from .read import Sheet, read_sheet
 from .score import PARTIAL_TYPES, ItemGrader, Outcome, Rules
 
@@ -292,21 +292,31 @@ class _SheetGrading:
         if key.type == "matching":
             slots: list[int | None] = [None] * len(key.premises)
             for column in columns:
-                slots[self._grid_row(key.premise_matcher, column, key.item_id, "premise")] = column.index
+                self._place(slots, self._grid_row(key.premise_matcher, column, key.item_id, "premise"), column)
             return ("premises", slots)
-        from .notation import parse_rank
-
         ranks = [parse_rank(c.sub or "") for c in columns]
-        if all(r is not None for r in ranks):
-            slots = [None] * len(key.letters)
-            for rank, column in zip(ranks, columns):
-                if 1 <= rank <= len(slots):
-                    slots[rank - 1] = column.index
-            return ("step-at-rank", slots)
         slots = [None] * len(key.letters)
+        if all(r is not None for r in ranks):
+            for rank, column in zip(ranks, columns):
+                if not 1 <= rank <= len(slots):
+                    raise ExamkitError(Problem(self.shown, 1, f'column {column.index + 1} "{column.label}": item '
+                                                              f"{key.item_id} has {len(slots)} steps, so no position "
+                                                              f"{rank}; remove the column or fix its row label"))
+                self._place(slots, rank - 1, column)
+            return ("step-at-rank", slots)
         for column in columns:
-            slots[self._grid_row(key.matcher, column, key.item_id, "step", " or a position (1st, 2nd, ...)")] = column.index
+            self._place(slots, self._grid_row(key.matcher, column, key.item_id, "step",
+                                              " or a position (1st, 2nd, ...)"), column)
         return ("rank-of-step", slots)
+
+    def _place(self, slots: list, row: int, column: Column) -> None:
+        """Put a grid column in its row's slot; a second column for the same row would hide one of them."""
+        if slots[row] is not None:
+            first = next(c for c in self.answer_columns if c.index == slots[row])
+            raise ExamkitError(Problem(self.shown, 1, f'columns {first.index + 1} "{first.label}" and '
+                                                      f'{column.index + 1} "{column.label}" are the same row of '
+                                                      f"item {column.item_id}; rename or remove one of them"))
+        slots[row] = column.index
 
     def _grid_row(self, matcher, column: Column, item_id: str, what: str, alternative: str = "") -> int:
         """Which premise or step a grid column's row label names; an error naming the column if none."""

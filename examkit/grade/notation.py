@@ -293,18 +293,12 @@ def _read_matching(key: ItemKey, raw: str) -> Reading:
         if not found:
             return Reading(UNREADABLE, method="no match",
                            note=f'"{part.strip()}" is not a premise-answer pair such as 1-C')
-        number, text = int(found.group(1)), found.group(2)
-        single = letter_list(text, key.letter_set)
-        if single is not None and len(single) == 1:
-            pairs.append((number, single[0]))
-            methods.add("letter")
-            continue
-        match = key.matcher.match(text)
-        if not match.found:
-            flag = _text_flag(key, match, text, "response")
-            return Reading(flag.status, method=flag.method, note=f"premise {number}: {flag.note}")
-        pairs.append((number, key.letters[match.index]))
-        methods.add(_fuzzy_method(match))
+        number = int(found.group(1))
+        choice = _choose(key, found.group(2), "response")
+        if isinstance(choice, Reading):
+            return Reading(choice.status, method=choice.method, note=f"premise {number}: {choice.note}")
+        pairs.append((number, choice[0]))
+        methods.add(choice[1])
     return _matching_reading(key, pairs, _combine(methods))
 
 
@@ -323,18 +317,26 @@ def _read_matching_grid(key: ItemKey, cell: tuple) -> Reading:
     for number, value in enumerate(cell[1:], start=1):
         if is_blank(value):
             continue
-        single = letter_list(value, key.letter_set)
-        if single is not None and len(single) == 1 and single[0] in key.letter_set:
-            pairs.append((number, single[0]))
-            methods.add("letter")
-            continue
-        match = key.matcher.match(value)
-        if not match.found:
-            flag = _text_flag(key, match, value, "response")
-            return Reading(flag.status, method=flag.method, note=f"premise {number}: {flag.note}")
-        pairs.append((number, key.letters[match.index]))
-        methods.add(_fuzzy_method(match))
+        choice = _choose(key, value, "response")
+        if isinstance(choice, Reading):
+            return Reading(choice.status, method=choice.method, note=f"premise {number}: {choice.note}")
+        pairs.append((number, choice[0]))
+        methods.add(choice[1])
     return _matching_reading(key, pairs, _combine(methods))
+
+
+def _choose(key: ItemKey, text: str, what: str) -> tuple[str, str] | Reading:
+    """One response or step named by its letter or its text: (letter, method), or the flag."""
+    single = letter_list(text, key.letter_set)
+    if single is not None and len(single) == 1 and single[0] in key.letter_set:
+        return single[0], "letter"
+    match = key.matcher.match(text)
+    if match.found:
+        return key.letters[match.index], _fuzzy_method(match)
+    if single is not None and len(single) == 1:
+        # A lone letter out of range, once no text (such as "R") is the same.
+        return _not_option(key, single, what)
+    return _text_flag(key, match, text, what)
 
 
 def _matching_reading(key: ItemKey, pairs: list[tuple[int, str]], method: str) -> Reading:
@@ -378,15 +380,11 @@ def _read_ordering(key: ItemKey, raw: str) -> Reading:
     order: list[str] = []
     methods: set[str] = set()
     for text, match in segments:
-        if not match.found:
-            single = letter_list(text, key.letter_set)
-            if single is not None and len(single) == 1 and single[0] in key.letter_set:
-                order.append(single[0])
-                methods.add("letter")
-                continue
-            return _text_flag(key, match, text, "step")
-        order.append(key.letters[match.index])
-        methods.add(_fuzzy_method(match))
+        choice = (key.letters[match.index], _fuzzy_method(match)) if match.found else _choose(key, text, "step")
+        if isinstance(choice, Reading):
+            return choice
+        order.append(choice[0])
+        methods.add(choice[1])
     return _ordering_reading(key, order, _combine(methods))
 
 
@@ -410,16 +408,11 @@ def _read_ordering_grid(key: ItemKey, cell: tuple) -> Reading:
     for value in values:
         if is_blank(value):
             continue
-        single = letter_list(value, key.letter_set)
-        if single is not None and len(single) == 1 and single[0] in key.letter_set:
-            order.append(single[0])
-            methods.add("letter")
-            continue
-        match = key.matcher.match(value)
-        if not match.found:
-            return _text_flag(key, match, value, "step")
-        order.append(key.letters[match.index])
-        methods.add(_fuzzy_method(match))
+        choice = _choose(key, value, "step")
+        if isinstance(choice, Reading):
+            return choice
+        order.append(choice[0])
+        methods.add(choice[1])
     return _ordering_reading(key, order, _combine(methods))
 
 
@@ -447,7 +440,8 @@ def _read_short(key: ItemKey, raw: str) -> Reading:
     if not norm:
         return Reading(ANSWER, (None, text), "no match")
     match = key.answer_matcher.match(raw, norm=norm)
-    if match.kind == "exact":
+    if match.kind == "exact" or key.answer_matcher.exact(norm):
+        # (Two accepted answers that normalise alike, as after `--accept Chunks`, are still exact.)
         return Reading(ANSWER, (match.index, text), "exact")
     if match.kind in ("fuzzy", "ambiguous"):
         # Every candidate is an accepted answer, so being close to two of them is still right.

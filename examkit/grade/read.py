@@ -114,7 +114,8 @@ def choose_encoding(head: bytes, requested: str | None) -> str:
 def _check_encoding(shown: str, requested: str | None) -> None:
     if requested:
         try:
-            codecs.lookup(requested)
+            # Encoding text also refuses codecs that are no text encodings (hex, base64, rot13...).
+            "".encode(requested)
         except LookupError:
             raise ExamkitError(Problem(shown, None, f"unknown encoding '{requested}'; use for example "
                                                      "utf-8, cp1252, latin-1 or utf-16")) from None
@@ -294,6 +295,7 @@ def _entries_sheet(path: Path, examset: ExamSet, kind: str, entries: list[tuple[
             values[column_for("entry")] = _cell_text(entry)
             parsed.append((where, values))
             continue
+        identities: list[tuple[str, int, str, str]] = []
         for key, value in entry.items():
             key = str(key)
             identity = identity_role(key)
@@ -302,10 +304,16 @@ def _entries_sheet(path: Path, examset: ExamSet, kind: str, entries: list[tuple[
                 for position, answer in answers:
                     values[column_for(_answer_label(position, item_ids))] = _cell_text(answer)
             elif identity:
-                values[column_for(identity[0])] = _cell_text(value)
+                identities.append((identity[0], identity[1], key, _cell_text(value)))
             else:
                 number = position_of(key)
                 values[column_for(str(number) if number else key)] = _cell_text(value)
+        # The most specific name is the student whatever the key order (name before e-mail
+        # before id, as in a CSV; `student` and `form` themselves win ties); any other name
+        # is kept as an extra column, never overwritten.
+        identities.sort(key=lambda i: (i[0], i[1], i[2] != i[0]))
+        for role, _, key, text in identities:
+            values[column_for(key if role in values else role)] = text
         parsed.append((where, values))
     if any(c.position for c in labels.values()):
         # A position an entry leaves out is a blank answer, not a missing column.

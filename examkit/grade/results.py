@@ -18,6 +18,7 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from ..analysis import FormAnalysis
+from ..fileio import ordinary_file_mode, spreadsheet_text
 from .grader import GradeRun, StudentResult
 from .score import format_number
 
@@ -57,7 +58,7 @@ class Staging:
 
     def commit(self) -> list[Path]:
         # mkstemp makes files only the owner may read; results get the usual permissions.
-        mode = 0o666 & ~_umask()
+        mode = ordinary_file_mode()
         for tmp, target in self.staged:
             os.chmod(tmp, mode)
             os.replace(tmp, target)
@@ -69,12 +70,6 @@ class Staging:
         for tmp, _ in self.staged:
             Path(tmp).unlink(missing_ok=True)
         self.staged = []
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 # --------------------------------------------------------------------------- objectives
@@ -195,11 +190,11 @@ class ScoreRows:
     def row(self, result: StudentResult) -> list[str]:
         if result.points is None:
             extra = [""] * (int(self.scaled) + int(self.verdict))
-            return [result.student, result.form, "", "", "", result.status, result.reason, *extra,
+            return [spreadsheet_text(result.student), result.form, "", "", "", result.status, result.reason, *extra,
                     *([""] * len(self.objectives.ids)), result.source]
         totals, after = self._total(result)
         shares = [self._share(s) for s in self.objectives.scores(result)]
-        return [result.student, result.form, *totals, result.status, result.reason, *after, *shares, result.source]
+        return [spreadsheet_text(result.student), result.form, *totals, result.status, result.reason, *after, *shares, result.source]
 
 
 def write_scores(run: GradeRun, staging: Staging, objectives: ObjectiveColumns | None = None) -> None:
@@ -227,17 +222,18 @@ def write_responses(run: GradeRun, staging: Staging) -> None:
     with staging.open(RESPONSES_FILE, binary=True) as handle:
         handle.write(encode(RESPONSE_HEADER))
         for result in run.results:
-            if _NEEDS_QUOTES.search(result.student) or _NEEDS_QUOTES.search(result.form):
-                prefix = encode([result.student, result.form])[:-2] + b","
+            student = spreadsheet_text(result.student)
+            if _NEEDS_QUOTES.search(student) or _NEEDS_QUOTES.search(result.form):
+                prefix = encode([student, result.form])[:-2] + b","
             else:
-                prefix = f"{result.student},{result.form},".encode("utf-8")
+                prefix = f"{student},{result.form},".encode("utf-8")
             if result.outcomes is not None:
                 # Each distinct answer's cells were encoded once; a row is one join.
                 handle.write(prefix + prefix.join(map(_line, result.outcomes)))
             why = "; ".join(r for r in result.reasons if not r.startswith("position ")) if result.outcomes is None else ""
             for label, value in result.extras:
                 note = f'not graded: column "{label}"' + (f" ({why})" if why else "")
-                handle.write(prefix + encode(["", "", "", "", value, "", "not graded", "", "", "", note]))
+                handle.write(prefix + encode(["", "", "", "", spreadsheet_text(value), "", "not graded", "", "", "", note]))
 
 
 # --------------------------------------------------------------------------- item analysis

@@ -13,6 +13,7 @@ import functools
 import io
 from dataclasses import dataclass
 
+from ..fileio import spreadsheet_text
 from ..model import Scoring
 from .key import ItemKey
 from .notation import ANSWER, BLANK, Reading, notation, read_answer
@@ -55,10 +56,12 @@ def credit(key: ItemKey, value: object, rules: Rules) -> float:
     if kind == "matching":
         wanted = dict(key.correct)
         return sum(1 for n, letter in value if wanted.get(n) == letter) / len(wanted)
-    # Ordering: each adjacent pair the student put right, as Moodle's "relative to next".
+    # Ordering: each adjacent pair the student put right, as Moodle's "relative to next". A
+    # sequence longer than the key (a step written twice) is measured by its own pairs, so
+    # repeating steps can never collect every right pair without the right order.
     rank = {letter: i for i, letter in enumerate(key.correct)}
     right_pairs = {(a, b) for a, b in zip(value, value[1:]) if rank[b] == rank[a] + 1}
-    return len(right_pairs) / (len(key.correct) - 1)
+    return len(right_pairs) / (max(len(key.correct), len(value)) - 1)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -147,10 +150,11 @@ class ItemGrader:
             method += f" ({reading.note})"
         self._buffer.seek(0)
         self._buffer.truncate()
-        self._writer.writerow(self._prefix + [raw, answer, method, result, format_number(points),
+        self._writer.writerow(self._prefix + [spreadsheet_text(raw), answer, method, result, format_number(points),
                                               format_number(max_points), flag])
+        # Blank by what was written, not by the result: a blank cell of a voided item is still blank.
         return Outcome(raw, answer, method, result, points, max_points, flag, reading.value,
-                       self._buffer.getvalue().encode("utf-8"), result == UNANSWERED)
+                       self._buffer.getvalue().encode("utf-8"), reading.status == BLANK)
 
     def _score(self, reading: Reading) -> tuple[float, str]:
         key = self.key
