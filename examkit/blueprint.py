@@ -203,9 +203,8 @@ def resolve_quotas(bp: Blueprint) -> Quotas:
 
     difficulty: tuple[tuple[str, int], ...] = ()
     if bp.difficulty:
-        levels = [d for d in DIFFICULTIES]
-        counts = largest_remainder([bp.difficulty.get(d, 0) for d in levels], total)
-        difficulty = tuple(zip(levels, counts))
+        counts = largest_remainder([bp.difficulty.get(d, 0) for d in DIFFICULTIES], total)
+        difficulty = tuple(zip(DIFFICULTIES, counts))
 
     if problems:
         raise ExamkitError(problems)

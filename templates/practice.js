@@ -85,12 +85,24 @@
     if (item.type === "matching") {
       total = Object.keys(item.correct).length;
       right = Object.keys(item.correct).filter(function (k) { return answer[k] === item.correct[k]; }).length;
+      frac = right / total;
     } else {
-      total = item.correct.length;
-      right = item.correct.filter(function (letter, i) { return answer[i] === letter; }).length;
+      frac = orderingShare(item.correct, answer);
     }
-    frac = right / total;
     return partial[item.type] ? frac : (frac === 1 ? 1 : 0);
+  }
+
+  /* As the sheet grader does (Moodle's "relative to next"): the share of adjacent pairs placed
+     right, each pair counted once, so a step in the wrong place costs only the pairs it breaks. */
+  function orderingShare(correct, answer) {
+    var rank = {}, pairs = {}, i;
+    correct.forEach(function (letter, r) { rank[letter] = r; });
+    for (i = 0; i + 1 < answer.length; i++) {
+      if (answer[i] in rank && answer[i + 1] in rank && rank[answer[i + 1]] === rank[answer[i]] + 1) {
+        pairs[answer[i] + answer[i + 1]] = true;
+      }
+    }
+    return Object.keys(pairs).length / (correct.length - 1);
   }
 
   function round(x) { return Math.round(x * 100) / 100; }
@@ -172,9 +184,10 @@
       var scaled = Math.round(scale[0] + (scale[1] - scale[0]) * fraction);
       $("score-scaled").textContent = String(scaled);
       $("score-scaled-wrap").hidden = false;
-      if (passMark !== null) { verdict = scaled >= passMark ? "PASS" : "NOT YET: below the pass mark of " + passMark; }
+      if (passMark !== null) { verdict = scaled >= passMark - 1e-9 ? "PASS" : "NOT YET: below the pass mark of " + passMark; }
     } else if (passMark !== null) {
-      verdict = fraction * 100 >= passMark ? "PASS" : "NOT YET: below the pass mark of " + passMark + "%";
+      // The tolerance the grader allows: 57 of 100 is 56.99999999999999% in floating point.
+      verdict = fraction * 100 >= passMark - 1e-9 ? "PASS" : "NOT YET: below the pass mark of " + passMark + "%";
     }
     $("score-verdict").textContent = verdict ? "Result: " + verdict + "." : "";
     $("score-counts").textContent = counts.right + " correct, " + counts.partly + " partly correct, " +

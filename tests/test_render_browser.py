@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from examkit.fileio import read_examset
+from examkit.grade.key import ItemKey
+from examkit.grade.score import Rules, credit
 from examkit.render import render_folder
 from tests.fixtures.render.support import CHROMIUM, CHROMIUM_ARGS, copy_fixture
 
@@ -61,7 +63,7 @@ def test_answers_checked_score_per_objective_and_rationales(browser, practice_pa
     wrong = next(r.letter for r in items[4].responses if r.letter != premise[3].answer)
     page.get_by_label(f"3. {premise[3].text}").select_option(wrong)  # wrong: 2 of 3, partial credit
     order = items[5].key.split(",")  # B,A,C,D
-    swapped = order[:2] + [order[3], order[2]]  # first two right, last two swapped: 2 of 4
+    swapped = order[:2] + [order[3], order[2]]  # last two swapped: 1 of the 3 adjacent pairs right
     for place, letter in enumerate(swapped, start=1):
         page.select_option(f"#q5-o{place}", letter)
     page.get_by_label("Your answer").first.fill("  Chunkng ")  # one typo, odd spacing: accepted
@@ -70,21 +72,25 @@ def test_answers_checked_score_per_objective_and_rationales(browser, practice_pa
     # 8 left blank
     page.get_by_role("button", name="Check answers").click()
 
-    # 1 + 1 + 1 + 2/3 + 2/4 + 1 + 0 + 0 = 31/6 = 5.17 of 8 = 64.6%; scale 100-1000: 100 + 900 * 31/48 = 681
-    assert page.text_content("#score-points") == "5.17"
+    # Ordering earns what the sheet grader gives for the same answer (right adjacent pairs).
+    rules = Rules.from_scoring(read_examset(path.parent).scoring)
+    assert credit(ItemKey("A", items[5]), tuple(swapped), rules) == pytest.approx(1 / 3)
+    # 1 + 1 + 1 + 2/3 + 1/3 + 1 + 0 + 0 = 5 of 8 = 62.5%; scale 100-1000: 100 + 900 * 5/8 = 662.5, rounded 663
+    assert page.text_content("#score-points") == "5"
     assert page.text_content("#score-possible") == "8"
-    assert page.text_content("#score-percent") == "64.6"
-    assert page.text_content("#score-scaled") == "681"
+    assert page.text_content("#score-percent") == "62.5"
+    assert page.text_content("#score-scaled") == "663"
     assert "NOT YET" in page.text_content("#score-verdict")
     assert page.text_content("#score-counts") == "4 correct, 2 partly correct, 1 incorrect, 1 not answered."
     rows = {r.get_attribute("data-objective"): r for r in page.query_selector_all("#objective-rows tr")}
     assert rows["mini:1.1"].query_selector(".pts").text_content() == "4 / 5"  # 1, 2, 3, 6 right; 7 wrong
     assert rows["mini:1.1"].query_selector(".pct").text_content() == "80%"
-    assert rows["mini:1.2"].query_selector(".pts").text_content() == "1.17 / 3"  # 2/3 + 2/4 + 0
-    assert rows["mini:1.2"].query_selector(".pct").text_content() == "38.9%"
+    assert rows["mini:1.2"].query_selector(".pts").text_content() == "1 / 3"  # 2/3 + 1/3 + 0
+    assert rows["mini:1.2"].query_selector(".pct").text_content() == "33.3%"
 
     assert page.text_content("#q1-status") == "Correct. 1 of 1 point."
     assert page.text_content("#q4-status") == "Partly correct. 0.67 of 1 point."
+    assert page.text_content("#q5-status") == "Partly correct. 0.33 of 1 point."
     assert page.text_content("#q7-status") == "Incorrect. 0 of 1 point."
     assert page.text_content("#q8-status") == "Not answered. 0 of 1 point."
     for option in items[1].options:  # the rationale of every option is now shown
@@ -128,4 +134,24 @@ def test_start_over_clears_answers_and_feedback(browser, practice_page):
     page.get_by_role("button", name="Check answers").click()
     assert page.text_content("#score-points") == "0"
     assert page.text_content("#score-counts") == "0 correct, 0 partly correct, 0 incorrect, 8 not answered."
+    assert errors == []
+
+
+def test_a_score_exactly_at_the_pass_mark_passes_as_the_grader_says(browser, tmp_path):
+    """57 of 100 points is 56.99999999999999% in floating point; a 57% pass mark is still met."""
+    folder = copy_fixture(tmp_path / "exam")
+    examset = read_examset(folder)
+    examset.scoring.scale = None
+    examset.scoring.pass_mark = 57
+    form = examset.form("A")
+    for item, points in zip(form.items, [57, 6, 6, 6, 6, 6, 6, 7]):
+        item.points = points
+    (folder / "examset.json").write_text(examset.model_dump_json(indent=2))
+    render_folder(folder, only=("practice",), formats=("html",), jobs=1)
+
+    page, _, errors = open_page(browser, folder / "practice-A.html")
+    page.check(f"#q1-{form.items[0].key}")
+    page.get_by_role("button", name="Check answers").click()
+    assert page.text_content("#score-points") == "57" and page.text_content("#score-possible") == "100"
+    assert page.text_content("#score-verdict") == "Result: PASS."
     assert errors == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import select
@@ -157,3 +158,14 @@ def test_template_runtime_error_is_one_line_per_document(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert lines == ["error: exam.html.j2: template error: 'no_such_thing' is undefined; fix the template"]
     assert "Traceback" not in result.output
+
+
+def test_a_lowercase_form_letter_renders_instead_of_crashing(tmp_path):
+    """Forms are looked up by the letter the exam set holds, not upper-cased (a traceback before)."""
+    folder = copy_fixture(tmp_path / "exam")
+    data = json.loads((folder / "examset.json").read_text())
+    data["forms"][0]["letter"] = "a"
+    (folder / "examset.json").write_text(json.dumps(data))
+    result = CliRunner().invoke(cli, ["render", str(folder), "--only", "exam", "--format", "html", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Form a" in (folder / "exam-a.html").read_text() and (folder / "exam-B.html").is_file()

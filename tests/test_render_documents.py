@@ -11,7 +11,9 @@ import pytest
 from pypdf import PdfReader
 
 from examkit.fileio import read_examset
-from examkit.render import render_folder
+from examkit.render import make_environment, render_document, render_folder
+from examkit.render import sheet
+from examkit.render.html import practice_data
 from examkit.render.sheet import PAPER_SIZES, layout_data, layout_sheet, parse_qr_payload
 from tests.fixtures.render.support import (
     HERE,
@@ -48,7 +50,7 @@ def test_every_file_is_written_with_its_documented_name(rendered):
 def test_exam_prints_every_stem_and_option_in_order_with_letters(rendered, letter):
     form = EXAMSET.form(letter)
     text = assert_form_printed(rendered / f"exam-{letter}.pdf", form)
-    assert "Form A" if letter == "A" else "Form B" in text.pages[0]
+    assert f"Form {letter}" in text.pages[0]
     assert "Name" in text.pages[0] and "Candidate ID" in text.pages[0]
     assert "Time limit: 20 minutes" in text.text and "Passing score: 700 on a scale of 100–1000" in text.text
     assert "There is no penalty for guessing." in text.text  # the exam set's instructions, Markdown rendered
@@ -265,3 +267,36 @@ def test_letter_paper_pdfs(tmp_path):
         assert (round(float(box.width)), round(float(box.height))) == (612, 792), name
     assert json.loads((folder / "sheet-A.layout.json").read_text())["paper"] == "letter"
     assert not (folder / "key.html").exists()
+
+
+def test_a_batch_hashes_the_exam_set_once_for_all_its_answer_sheets(tmp_path, monkeypatch):
+    """The fingerprint hashes the whole set; once per sheet made rendering grow with forms squared."""
+    calls = []
+    real = sheet.examset_fingerprint
+    monkeypatch.setattr(sheet, "examset_fingerprint", lambda examset: calls.append(1) or real(examset))
+    folder = copy_fixture(tmp_path / "exam")
+    render_folder(folder, only=("sheet",), formats=("html",), jobs=1)
+    assert len(calls) == 1
+    expected = real(EXAMSET)
+    for letter in "AB":
+        assert json.loads((folder / f"sheet-{letter}.layout.json").read_text())["set"] == expected
+        assert f"set {expected}" in (folder / f"sheet-{letter}.html").read_text()
+
+
+def test_case_study_instruction_only_on_forms_with_a_case_study():
+    examset = EXAMSET.model_copy(deep=True)
+    for item in examset.form("B").items:
+        item.case = None
+    env = make_environment()
+    assert "Case studies:" in render_document(env, "exam", examset, examset.form("A"))
+    assert "Case studies:" not in render_document(env, "exam", examset, examset.form("B"))
+
+
+def test_practice_objectives_follow_the_objective_tree_not_text_order():
+    examset = EXAMSET.model_copy(deep=True)
+    examset.objectives = {"mini:1": "Basics", "mini:1.2": "Lifecycle", "mini:1.10": "Concepts"}
+    form = examset.form("A")
+    for item in form.items:
+        if item.objective == "mini:1.1":
+            item.objective = "mini:1.10"
+    assert list(practice_data(examset, form)["objectives"]) == ["mini:1.2", "mini:1.10"]

@@ -97,6 +97,7 @@ class RenderContext:
     examset: object = None
     env: object = None
     roots: list[Path] = field(default_factory=list)
+    fingerprint: str = ""  # of the exam set, for the answer sheets; it hashes the whole set
 
 
 _WORKER: RenderContext | None = None
@@ -105,9 +106,11 @@ _WORKER: RenderContext | None = None
 def prepare(folder: Path, templates: Path | None, paper: str) -> RenderContext:
     """Read the exam set and set up the templates once per process."""
     from .html import make_environment, template_folders
+    from .sheet import examset_fingerprint
 
     context = RenderContext(folder.resolve(), templates, paper)
     context.examset = read_examset(context.folder)
+    context.fingerprint = examset_fingerprint(context.examset)
     context.env = make_environment(templates)
     context.roots = [*template_folders(templates), context.folder]
     return context
@@ -134,9 +137,11 @@ def run_job(job: Job, context: RenderContext) -> JobResult:
     started = time.perf_counter()
     result = JobResult(job)
     examset = context.examset
-    form = examset.form(job.form) if job.form else None
+    # By the exact letter the plan took from the exam set (`ExamSet.form` upper-cases it).
+    form = next(f for f in examset.forms if f.letter == job.form) if job.form else None
+    layout = layout_sheet(examset, form, context.paper, context.fingerprint) if job.doc == "sheet" else None
     try:
-        html = render_document(context.env, job.doc, examset, form, paper=context.paper)
+        html = render_document(context.env, job.doc, examset, form, paper=context.paper, layout=layout)
     except jinja2.TemplateError as exc:
         name = getattr(exc, "filename", None) or getattr(exc, "name", None) or f"{job.doc}.html.j2"
         line = getattr(exc, "lineno", None)
@@ -152,9 +157,9 @@ def run_job(job: Job, context: RenderContext) -> JobResult:
                 result.refused.extend(refused)
                 write_atomic(target, pdf)
             result.written.append(target)
-        if job.doc == "sheet":
+        if layout is not None:
             target = inside(context.folder, f"{job.stem}.layout.json")
-            write_atomic(target, layout_json(layout_sheet(examset, form, context.paper)))
+            write_atomic(target, layout_json(layout))
             result.written.append(target)
     except ExamkitError as exc:
         result.problems.extend(p if isinstance(p, Problem) else Problem(job.stem, None, str(p)) for p in exc.problems)

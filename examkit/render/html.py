@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..model import ExamSet, Form, FormItem
 from .markdown import render_markdown
-from .sheet import PAPER_SIZES, layout_sheet
+from .sheet import PAPER_SIZES, SheetLayout, layout_sheet
 
 # The documents examkit renders, in the order a teacher would print them.
 DOCUMENTS = ("exam", "sheet", "key", "teacher", "practice")
@@ -139,7 +139,7 @@ def answer_text(item: FormItem) -> str:
     return ", ".join(o.letter for o in item.options if o.correct)
 
 
-def types_present(examset: ExamSet, forms: list[Form]) -> set[str]:
+def types_present(forms: list[Form]) -> set[str]:
     return {item.type for form in forms for item in form.items}
 
 
@@ -157,12 +157,15 @@ def practice_data(examset: ExamSet, form: Form) -> dict:
         else:
             entry["correct"] = list(item.answers)
         items.append(entry)
-    used = sorted({item.objective for item in form.items})
+    # In the order of the objective tree (the exam set lists it so): sorting the ids as text
+    # would put objective 1.10 before 1.2.
+    used = dict.fromkeys(item.objective for item in form.items)
+    tree = [oid for oid in examset.objectives if oid in used]
     scoring = examset.scoring
     return {
         "form": form.letter,
         "items": items,
-        "objectives": {oid: examset.objectives.get(oid, oid) for oid in used},
+        "objectives": {oid: examset.objectives.get(oid, oid) for oid in tree + sorted(used.keys() - set(tree))},
         "scoring": {
             "partial": list(scoring.partial_credit),
             "negative": scoring.negative_marking,
@@ -193,17 +196,23 @@ def exam_facts(examset: ExamSet, form: Form | None) -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------- rendering
 
 
-def render_document(env, doc: str, examset: ExamSet, form: Form | None = None, *, paper: str = "a4") -> str:
-    """The HTML of one document (`doc` in DOCUMENTS) for one form, or for the whole set (key)."""
+def render_document(env, doc: str, examset: ExamSet, form: Form | None = None, *, paper: str = "a4",
+                    layout: SheetLayout | None = None) -> str:
+    """The HTML of one document (`doc` in DOCUMENTS) for one form, or for the whole set (key).
+
+    `layout` is the answer sheet's geometry when the caller has computed it (it writes the same
+    numbers to the layout file); otherwise the sheet lays itself out.
+    """
     if doc not in DOCUMENTS:
         raise ValueError(f"unknown document {doc!r}")
     if (doc in PER_FORM) != (form is not None):
         raise ValueError(f"{doc} is rendered {'per form' if doc in PER_FORM else 'once per set'}")
     width, height = PAPER_SIZES[paper]
+    forms = [form] if form else examset.forms
     context = {
         "examset": examset,
         "form": form,
-        "forms": [form] if form else examset.forms,
+        "forms": forms,
         "paper": paper,
         "page_width": width,
         "page_height": height,
@@ -213,13 +222,13 @@ def render_document(env, doc: str, examset: ExamSet, form: Form | None = None, *
         "matching_note": matching_note,
         "answer_text": answer_text,
         "facts": exam_facts(examset, form),
-        "types": types_present(examset, [form] if form else examset.forms),
+        "types": types_present(forms),
         "footer_left": f"{examset.exam_title or examset.title}" + (f" · Form {form.letter}" if form else ""),
     }
     if form is not None:
         context["blocks"] = blocks_of(examset, form)
     if doc == "sheet":
-        context["layout"] = layout_sheet(examset, form, paper)
+        context["layout"] = layout if layout is not None else layout_sheet(examset, form, paper)
     if doc == "practice":
         # The template writes it with |tojson, which escapes <, > and & so the data can never
         # close its <script> element.

@@ -144,13 +144,18 @@ def id_bubbles_top() -> float:
     return id_boxes_top() + BOX_HEIGHT + 4.0 + ID_RADIUS + 2.0
 
 
-def layout_sheet(examset: ExamSet, form: Form, paper: str = "a4") -> SheetLayout:
-    """Place every item of `form` on as few pages as the paper allows, columns filled top-down."""
+def layout_sheet(examset: ExamSet, form: Form, paper: str = "a4", fingerprint: str | None = None) -> SheetLayout:
+    """Place every item of `form` on as few pages as the paper allows, columns filled top-down.
+
+    `fingerprint` is `examset_fingerprint(examset)` when the caller has it already: it hashes
+    the whole set, so a batch computes it once rather than once per form.
+    """
     width, height = PAPER_SIZES[paper]
     left, right = MARGIN, width - MARGIN
     column_width = (right - left - COLUMN_GAP) / 2
     bottom = height - MARGIN - FOOTER_ROOM
-    fingerprint = examset_fingerprint(examset)
+    if fingerprint is None:
+        fingerprint = examset_fingerprint(examset)
 
     pending = list(form.items)
     chunks: list[tuple[float, list[list[FormItem]]]] = []
