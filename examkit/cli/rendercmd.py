@@ -39,10 +39,15 @@ def render_command(folder: Path | None, formats: str, only: str, jobs: int | Non
 
     folder = folder or DEFAULT_FOLDER
     if sys.stdout.isatty():
-        with click.progressbar(length=_job_count(folder, formats, only), label="rendering",
-                               show_pos=True) as bar:
+        # The number of jobs is known once the exam set is read; the first report sizes the bar.
+        with click.progressbar(length=1, label="rendering", show_pos=True) as bar:
+
+            def advance(result, total: int) -> None:
+                bar.length = total
+                bar.update(1)
+
             report = render_folder(folder, formats=formats, only=only, jobs=jobs, templates=templates,
-                                   paper=paper, progress=lambda result: bar.update(1))
+                                   paper=paper, progress=advance)
     else:
         report = render_folder(folder, formats=formats, only=only, jobs=jobs, templates=templates, paper=paper)
 
@@ -60,16 +65,6 @@ def render_command(folder: Path | None, formats: str, only: str, jobs: int | Non
         listed = ", ".join(names) if len(names) <= 6 else f"{', '.join(names[:3])}, … {names[-1]}"
         files = "file" if len(names) == 1 else "files"
         click.echo(f"  {doc:<9} {len(names):>3} {files:<5}  {listed}")
-
-
-def _job_count(folder: Path, formats: str, only: str) -> int:
-    from ..fileio import read_examset
-    from ..render.batch import DOCUMENTS, FORMATS, parse_list, plan_jobs
-
-    examset = read_examset(folder)
-    jobs, _ = plan_jobs([f.letter for f in examset.forms], parse_list(formats, FORMATS, "format"),
-                        parse_list(only, DOCUMENTS, "document"))
-    return len(jobs)
 
 
 def _shown(folder: Path) -> str:

@@ -75,10 +75,6 @@ class Staging:
 # --------------------------------------------------------------------------- objectives
 
 
-def _natural(text: str) -> list:
-    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text)]
-
-
 @dataclass
 class ObjectiveColumns:
     """The objectives that get a subscore column, and which items of each form count for each."""
@@ -96,8 +92,9 @@ class ObjectiveColumns:
     @classmethod
     def of(cls, run: GradeRun) -> ObjectiveColumns:
         item_objectives = {k.objective for keys in run.keys.values() for k in keys}
-        candidates = set(run.examset.objectives) | item_objectives
-        ids = sorted((o for o in candidates if any(_covers(o, i) for i in item_objectives)), key=_natural)
+        # The exam set lists objectives in the order of the tree; any it lacks go last.
+        candidates = [*run.examset.objectives, *sorted(item_objectives - set(run.examset.objectives))]
+        ids = [o for o in candidates if any(_covers(o, i) for i in item_objectives)]
         members: dict[str, list[list[int]]] = {}
         maxima: dict[str, list[float]] = {}
         for letter, keys in run.keys.items():

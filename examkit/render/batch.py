@@ -219,9 +219,12 @@ def render_folder(
     jobs: int | None = None,
     templates: Path | None = None,
     paper: str = "a4",
-    progress: Callable[[JobResult], None] | None = None,
+    progress: Callable[[JobResult, int], None] | None = None,
 ) -> RenderReport:
-    """Render the documents of the exam set in `folder` into `folder`; the library entry point."""
+    """Render the documents of the exam set in `folder` into `folder`; the library entry point.
+
+    `progress(result, total)` is called as each job finishes, `total` being the number of jobs.
+    """
     from .sheet import PAPER_SIZES
 
     started = time.perf_counter()
@@ -241,7 +244,7 @@ def render_folder(
         for job in planned:
             results[job] = run_job(job, context)
             if progress:
-                progress(results[job])
+                progress(results[job], len(planned))
     else:
         if "pdf" in formats:
             import weasyprint  # noqa: F401  (imported once here, inherited by forked workers)
@@ -251,7 +254,7 @@ def render_folder(
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
                 if progress:
-                    progress(results[futures[future]])
+                    progress(results[futures[future]], len(planned))
     ordered = [results[job] for job in planned]
     problems = [p for r in ordered for p in r.problems]
     if problems:
