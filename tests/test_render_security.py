@@ -155,3 +155,91 @@ def test_render_pdf_bytes_reports_each_refusal(tmp_path):
     pdf, refused = render_pdf_bytes('<img src="https://example.org/x.png"><p>hello</p>', [tmp_path], tmp_path)
     assert pdf.startswith(b"%PDF")
     assert len(refused) == 1 and "https://example.org/x.png" in refused[0]
+
+
+# --------------------------------------------------------------------------- template packs
+
+CODE_ATTACKS = (
+    "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    "{{ objective_title.__globals__['__builtins__']['__import__']('os').popen('id').read() }}",
+    "{{ examset.__class__.__mro__[-1].__subclasses__() }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+)
+
+
+def template_pack(tmp_path: Path) -> Path:
+    templates = tmp_path / "pack"
+    shutil.copytree(shipped_templates(), templates)
+    return templates
+
+
+@pytest.mark.parametrize("attack", CODE_ATTACKS)
+def test_a_template_pack_cannot_run_code(tmp_path, attack):
+    templates = template_pack(tmp_path)
+    exam = templates / "exam.html.j2"
+    exam.write_text(exam.read_text().replace("{% block body %}", "{% block body %}" + attack, 1))
+    folder = copy_fixture(tmp_path / "exam")
+
+    result = CliRunner().invoke(cli, ["render", str(folder), "--templates", str(templates),
+                                      "--only", "exam", "--format", "html", "--jobs", "1"])
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "exam.html.j2" in lines[0], result.stderr
+    assert "Traceback" not in result.output
+    assert not (folder / "exam-A.html").exists()
+    assert "uid=" not in result.output
+
+
+def test_a_template_pack_cannot_inline_a_file_through_a_symlink(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-LINE")
+    templates = template_pack(tmp_path)
+    (templates / "print.css").unlink()
+    (templates / "print.css").symlink_to(secret)
+    folder = copy_fixture(tmp_path / "exam")
+
+    result = CliRunner().invoke(cli, ["render", str(folder), "--templates", str(templates),
+                                      "--only", "exam", "--format", "html", "--jobs", "1"])
+    assert result.exit_code == 1
+    assert "print.css: refused: it links to a file outside the template folders" in result.stderr
+    assert not any("TOP-SECRET-LINE" in p.read_text() for p in folder.glob("*.html"))
+
+
+def test_a_template_pack_cannot_load_a_template_through_a_symlink(tmp_path):
+    secret = tmp_path / "secret.html.j2"
+    secret.write_text("TOP-SECRET-LINE")
+    templates = template_pack(tmp_path)
+    (templates / "exam.html.j2").unlink()
+    (templates / "exam.html.j2").symlink_to(secret)
+    folder = copy_fixture(tmp_path / "exam")
+
+    result = CliRunner().invoke(cli, ["render", str(folder), "--templates", str(templates),
+                                      "--only", "exam", "--format", "html", "--jobs", "1"])
+    assert result.exit_code == 1
+    assert "exam.html.j2: refused: it links to a file outside the template folders" in result.stderr
+    assert not (folder / "exam-A.html").exists()
+
+
+def test_a_report_template_cannot_run_code(tmp_path):
+    from tests.fixtures.grade.support import copy_examdir, write_sheet
+
+    examdir = copy_examdir(tmp_path)
+    sheet = write_sheet(tmp_path / "class.csv", [["Ann", "A", "A", "A,C", "B,C,A,D", "1-B;2-A;3-D",
+                                                  "chunking", "B", "feedback"]])
+    templates = tmp_path / "reports"
+    templates.mkdir()
+    report = shipped_templates() / "report.html.j2"
+    (templates / "report.html.j2").write_text(CODE_ATTACKS[0] + report.read_text())
+
+    result = CliRunner().invoke(cli, ["grade", str(examdir), str(sheet), "--no-pdf", "--templates", str(templates)])
+    assert result.exit_code == 1, result.output
+    assert "report.html.j2" in result.stderr and "Traceback" not in result.output
+    assert "uid=" not in result.output
+    assert not (examdir / "results" / "report.html").exists()
+
+
+def test_shipped_templates_render_unchanged_in_the_sandbox(tmp_path):
+    folder = copy_fixture(tmp_path / "exam")
+    render_folder(folder, formats=("html",), jobs=1)
+    assert {p.name for p in folder.glob("*.html")} >= {"exam-A.html", "sheet-A.html", "key.html",
+                                                       "teacher-A.html", "practice-A.html"}

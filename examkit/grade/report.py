@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..analysis import FormAnalysis
+from ..errors import ExamkitError
 from .grader import GradeRun, StudentResult
 from .key import ItemKey
 from .results import ObjectiveColumns, format_choices, scaled_and_result
@@ -151,10 +152,17 @@ def render_report(run: GradeRun, analyses: list[FormAnalysis], objectives: Objec
                   *, templates_dir: Path | None = None, feedback: bool = True) -> str:
     from ..render.html import make_environment
 
+    import jinja2
+
+    from ..render.sandbox import template_problem
+
     env = make_environment(templates_dir)
     env.filters["pct"] = lambda v, digits=1: "" if v is None else f"{v:.{digits}f}%"
     env.filters["num"] = lambda v, digits=2: "" if v is None else f"{v:.{digits}f}"
-    return env.get_template(REPORT_TEMPLATE).render(**report_context(run, analyses, objectives, feedback=feedback))
+    try:
+        return env.get_template(REPORT_TEMPLATE).render(**report_context(run, analyses, objectives, feedback=feedback))
+    except jinja2.TemplateError as exc:
+        raise ExamkitError(template_problem(exc, REPORT_TEMPLATE)) from None
 
 
 def write_report_pdf(html: str, target: Path, templates_dir: Path | None = None) -> None:

@@ -132,6 +132,7 @@ def run_job(job: Job, context: RenderContext) -> JobResult:
 
     from .html import render_document, template_folders
     from .pdf import render_pdf_bytes
+    from .sandbox import template_problem
     from .sheet import layout_json, layout_sheet
 
     started = time.perf_counter()
@@ -143,9 +144,7 @@ def run_job(job: Job, context: RenderContext) -> JobResult:
     try:
         html = render_document(context.env, job.doc, examset, form, paper=context.paper, layout=layout)
     except jinja2.TemplateError as exc:
-        name = getattr(exc, "filename", None) or getattr(exc, "name", None) or f"{job.doc}.html.j2"
-        line = getattr(exc, "lineno", None)
-        result.problems.append(Problem(display_path(name), line, f"template error: {exc}; fix the template"))
+        result.problems.append(template_problem(exc, f"{job.doc}.html.j2"))
         return result
     try:
         for fmt in job.formats:
@@ -196,17 +195,14 @@ def check_templates(env, docs: tuple[str, ...]) -> None:
     import jinja2
 
     from .html import TEMPLATE_OF
+    from .sandbox import template_problem
 
     problems = []
     for doc in docs:
         try:
             env.get_template(TEMPLATE_OF[doc])
-        except jinja2.TemplateSyntaxError as exc:
-            problems.append(Problem(display_path(exc.filename or exc.name or TEMPLATE_OF[doc]), exc.lineno,
-                                    f"template syntax error: {exc.message}; fix the template"))
-        except jinja2.TemplateNotFound as exc:
-            problems.append(Problem(TEMPLATE_OF[doc], None, f"template {exc.name} not found; "
-                                    "copy it from examkit's templates folder into --templates"))
+        except jinja2.TemplateError as exc:
+            problems.append(template_problem(exc, TEMPLATE_OF[doc]))
     if problems:
         raise ExamkitError(problems)
 

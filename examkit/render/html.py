@@ -27,18 +27,10 @@ _NUMBER_WORDS = {2: "TWO", 3: "THREE", 4: "FOUR", 5: "FIVE", 6: "SIX"}
 
 
 def make_environment(templates_dir: Path | None = None):
-    """A jinja2 environment over `templates_dir` (then the shipped templates), autoescaping on."""
-    import jinja2
+    """A sandboxed jinja2 environment over `templates_dir` (then the shipped templates)."""
+    from .sandbox import sandboxed_environment
 
-    folders = template_folders(templates_dir)
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in folders]),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = sandboxed_environment(template_folders(templates_dir))
     env.filters["md"] = render_markdown
     env.filters["points"] = format_points
     env.globals["inline_file"] = functools.partial(_inline_file, env)
