@@ -29,8 +29,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from examkit.grade import GradeOptions, grade_files, write_results  # noqa: E402
 from examkit.grade.match import normalise  # noqa: E402
-from examkit.model import (  # noqa: E402
-    ExamSet, Form, FormItem, Manifest, PrintedOption, PrintedPremise, PrintedStep, Scoring,
+from examkit.models import (  # noqa: E402
+    ExamSet,
+    Form,
+    FormItem,
+    Manifest,
+    PrintedOption,
+    PrintedPremise,
+    PrintedStep,
+    Scoring,
 )
 
 WORDS = ("model token vector prompt chunk layer weight data train tune deploy serve label cost latency agent "
@@ -201,7 +208,7 @@ def main() -> None:
           f"writing), {args.students / ours:,.0f} rows/s, peak memory {peak_mb:,.0f} MB; "
           f"{distinct:,} distinct cells read, {flagged:,} rows flagged")
     started = time.perf_counter()
-    from examkit.analysis import analyse_run
+    from examkit.grade.analysis import analyse_run
 
     analyse_run(run)
     print(f"item analysis (not part of the target): {time.perf_counter() - started:.2f} s")

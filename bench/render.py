@@ -24,10 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from examkit.bank import load_bank  # noqa: E402
-from examkit.blueprint import load_blueprint  # noqa: E402
-from examkit.examsetwriter import write_examset  # noqa: E402
 from examkit.fileio import read_examset  # noqa: E402
-from examkit.generate import generate_examset  # noqa: E402
+from examkit.generate import (
+    generate_examset,  # noqa: E402
+    load_blueprint,  # noqa: E402
+)
+from examkit.generate.writer import write_examset  # noqa: E402
 from examkit.render import Job, plan_jobs, render_folder  # noqa: E402
 from examkit.render.batch import check_templates, prepare, run_job  # noqa: E402
 from examkit.render.html import make_environment, render_document  # noqa: E402

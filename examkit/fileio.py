@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .errors import ExamkitError, Problem, display_path
-from .model import ExamSet
+from .models import ExamSet
 
 EXAMSET_FILE = "examset.json"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

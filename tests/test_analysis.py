@@ -1,4 +1,4 @@
-"""Item statistics against values worked out by hand (Moodle's definitions, see examkit/analysis.py).
+"""Item statistics against values worked out by hand (Moodle's definitions, see examkit/grade/analysis.py).
 
 The data set: five students, three right-or-wrong items of one point.
 
@@ -40,9 +40,9 @@ from pathlib import Path
 
 import pytest
 
-from examkit.analysis import analyse_run, form_statistics, item_statistics
 from examkit.fileio import read_examset
 from examkit.grade import grade_files
+from examkit.grade.analysis import analyse_run, form_statistics, item_statistics
 
 MARKS = [[1, 1, 1], [1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 0]]
 
@@ -122,7 +122,7 @@ def test_analysis_of_a_graded_class_with_choices_and_flags(tmp_path):
 
 
 def test_item_flags_from_the_hand_computed_statistics():
-    from examkit.analysis import item_flags
+    from examkit.grade.analysis import item_flags
     from examkit.grade.key import ItemKey
 
     examset = read_examset(Path(__file__).parent / "fixtures" / "grade" / "examset.json")

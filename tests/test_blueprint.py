@@ -10,8 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from examkit.blueprint import Blueprint, find_blueprint, largest_remainder, load_blueprint
 from examkit.errors import ExamkitError
+from examkit.generate import resolve_quotas
+from examkit.generate.blueprint import find_blueprint, largest_remainder, load_blueprint
+from examkit.models import Blueprint
 from examkit.resources import shipped_blueprints
 
 FIXTURES = Path(__file__).parent / "fixtures" / "generate"
@@ -31,7 +33,7 @@ def errors_of(path: Path) -> list[str]:
 
 def test_shipped_practice_blueprint_is_30_items_weighted_over_task_2_1():
     bp = load_blueprint(shipped_blueprints() / "aif-c01-task-2.1-practice.yaml")
-    quotas = bp.quotas()
+    quotas = resolve_quotas(bp)
     assert quotas.total == 30
     assert quotas.objectives == (("aif-c01:2.1.1", 12), ("aif-c01:2.1.2", 9), ("aif-c01:2.1.3", 9))
     assert bp.time_limit_minutes and bp.exam == "aif-c01"
@@ -42,7 +44,7 @@ def test_shipped_practice_blueprint_is_30_items_weighted_over_task_2_1():
 
 def test_shipped_quiz_blueprint_is_10_items():
     bp = load_blueprint(shipped_blueprints() / "aif-c01-task-2.1-quiz.yaml")
-    quotas = bp.quotas()
+    quotas = resolve_quotas(bp)
     assert quotas.total == 10 and sum(n for _, n in quotas.difficulty) == 10
     assert quotas.difficulty == (("easy", 4), ("medium", 4), ("hard", 2))
 
@@ -68,7 +70,7 @@ def test_counts_and_weights_mix(tmp_path):
           - {id: "x:1.2", weight: 2}
           - {id: "x:1.3", weight: 1}
         """))
-    assert bp.quotas().objectives == (("x:1.1", 5), ("x:1.2", 10), ("x:1.3", 5))
+    assert resolve_quotas(bp).objectives == (("x:1.1", 5), ("x:1.2", 10), ("x:1.3", 5))
 
 
 def test_counts_alone_give_the_total(tmp_path):
@@ -80,7 +82,7 @@ def test_counts_alone_give_the_total(tmp_path):
         type_counts: {matching: 1}
         difficulty: {easy: 1, hard: 1}
         """))
-    quotas = bp.quotas()
+    quotas = resolve_quotas(bp)
     assert quotas.total == 7 and quotas.types == (("matching", 1),)
     assert quotas.difficulty == (("easy", 4), ("medium", 0), ("hard", 3))
 
@@ -130,7 +132,7 @@ def test_content_hash_ignores_comments_and_key_order(tmp_path):
 def test_blueprint_built_in_code_reports_without_a_file():
     bp = Blueprint(title="In code", items=4, objectives=[{"id": "x:1", "count": 3}])
     with pytest.raises(ExamkitError) as caught:
-        bp.quotas()
+        resolve_quotas(bp)
     assert str(caught.value).startswith("blueprint: ")
 
 
@@ -157,4 +159,4 @@ def test_largest_remainder_adds_up_and_stays_within_one_of_the_exact_share(weigh
 
 def test_fixture_blueprint_loads():
     bp = load_blueprint(FIXTURES / "mini-blueprint.yaml")
-    assert bp.quotas().objectives == (("mini:1.1", 4), ("mini:1.2", 2))
+    assert resolve_quotas(bp).objectives == (("mini:1.1", 4), ("mini:1.2", 2))

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 from examkit.bank import load_bank
+from examkit.bank.yamlfile import load_yaml, validate
+from examkit.models import ExamFile
 from examkit.resources import shipped_bank
-from examkit.yamlfile import load_yaml, validate
-from examkit.model import ExamFile
-
 
 # Words the outline broke across lines at a hyphen; the printed guide reads them joined.
 REJOINED = {"cost- benefit": "cost-benefit", "chain-of- thought": "chain-of-thought"}

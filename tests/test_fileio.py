@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from examkit.errors import ExamkitError
-from examkit.fileio import inside, read_examset, safe_name, spreadsheet_text, write_atomic
+from examkit.fileio import (
+    inside,
+    read_examset,
+    safe_name,
+    spreadsheet_text,
+    write_atomic,
+)
 
 
 def test_write_atomic_replaces_whole_files_with_ordinary_permissions(tmp_path: Path):

@@ -13,11 +13,17 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from examkit.bank import load_bank
-from examkit.blueprint import Blueprint, find_blueprint, load_blueprint
 from examkit.cli import cli
-from examkit.examsetwriter import KEY_COLUMNS, write_examset
 from examkit.fileio import read_examset
-from examkit.generate import generate_examset
+from examkit.generate import (
+    KEY_COLUMNS,
+    find_blueprint,
+    generate_examset,
+    load_blueprint,
+    resolve_quotas,
+    write_examset,
+)
+from examkit.models import Blueprint
 
 from .conftest import MINI_BANK
 from .fixtures.generate.checks import check_examset
@@ -170,7 +176,7 @@ def test_shipped_bank_and_default_blueprint_with_no_arguments(tmp_path, monkeypa
     assert result.output.startswith("wrote output/aif-c01-task-2.1-practice: 1 form (A), 30 items each")
     examset = read_examset(Path("output/aif-c01-task-2.1-practice"))
     blueprint = load_blueprint(find_blueprint(None))
-    check_examset(examset, load_bank(None), blueprint.quotas(), blueprint)
+    check_examset(examset, load_bank(None), resolve_quotas(blueprint), blueprint)
     assert examset.scoring.scale == (100, 1000) and examset.scoring.pass_mark == 700
     # A teacher's three scrambled forms of the 30-item exam, in one command.
     three = run("generate", "--forms", "3", "--mode", "scramble", "-o", "three")
@@ -182,4 +188,4 @@ def test_shipped_quiz_blueprint_on_the_shipped_bank(tmp_path):
     result = run("generate", "-b", "aif-c01-task-2.1-quiz", "--forms", "5", "--seed", "1", "-o", str(tmp_path / "q"))
     assert result.exit_code == 0, result.output
     blueprint = load_blueprint(find_blueprint("aif-c01-task-2.1-quiz"))
-    check_examset(read_examset(tmp_path / "q"), load_bank(None), blueprint.quotas(), blueprint)
+    check_examset(read_examset(tmp_path / "q"), load_bank(None), resolve_quotas(blueprint), blueprint)

@@ -9,10 +9,9 @@ from functools import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from examkit.blueprint import Blueprint
-from examkit.examsetwriter import examset_json, key_csv
-from examkit.generate import generate_examset
-from examkit.model import ITEM_TYPES
+from examkit.generate import generate_examset, resolve_quotas
+from examkit.generate.writer import examset_json, key_csv
+from examkit.models import ITEM_TYPES, Blueprint
 
 from .fixtures.generate.checks import check_examset
 from .fixtures.generate.synthetic import OBJECTIVES, synthetic_bank
@@ -75,7 +74,7 @@ def test_every_form_satisfies_its_blueprint_and_every_key_is_right(blueprint, se
     bank = rich_bank()
     examset = generate_examset(bank, blueprint, forms=forms, seed=seed, mode=mode)
     assert len(examset.forms) == forms
-    check_examset(examset, bank, blueprint.quotas(), blueprint)
+    check_examset(examset, bank, resolve_quotas(blueprint), blueprint)
     if mode == "scramble":
         assert len({frozenset(p.item_id for p in f.items) for f in examset.forms}) == 1
     if blueprint.group_by_objective:
@@ -89,7 +88,7 @@ def test_every_form_satisfies_its_blueprint_and_every_key_is_right(blueprint, se
 def test_case_studies_come_whole_and_together_and_enemies_apart(blueprint, seed, forms):
     bank = case_bank()
     examset = generate_examset(bank, blueprint, forms=forms, seed=seed)
-    check_examset(examset, bank, blueprint.quotas(), blueprint)
+    check_examset(examset, bank, resolve_quotas(blueprint), blueprint)
 
 
 @settings(max_examples=15, deadline=None)

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from examkit.cli import cli
 
 from .fixtures.grade.support import copy_examdir, write_sheet
+
 ROWS = [
     ["Ann Lee", "A", "A", "A,C", "B,C,A,D", "1-B;2-A;3-D", "chunking", "B", "feedback"],
     ["<script>alert(1)</script>", "A", "B", "A", "C,B,A,D", "1-B;2-A;3-C", "embedding", "A", "monitoring"],

@@ -18,7 +18,16 @@ import pytest
 from examkit.fileio import read_examset
 from examkit.grade.key import ItemKey
 from examkit.grade.match import TextMatcher, normalise
-from examkit.grade.notation import AMBIGUOUS, ANSWER, BLANK, REVIEW, UNREADABLE, notation, parse_rank, read_answer
+from examkit.grade.notation import (
+    AMBIGUOUS,
+    ANSWER,
+    BLANK,
+    REVIEW,
+    UNREADABLE,
+    notation,
+    parse_rank,
+    read_answer,
+)
 
 EXAMSET = Path(__file__).parent / "fixtures" / "grade" / "examset.json"
 
@@ -232,7 +241,7 @@ def test_exam_key_itself_reads_back_as_correct(form_a):
 
 
 def _choice_key(texts: list[str], correct: list[int], multiple: bool = False) -> ItemKey:
-    from examkit.model import FormItem, PrintedOption
+    from examkit.models import FormItem, PrintedOption
 
     letters = "ABCDEFGH"
     item = FormItem(position=1, item_id="x", type="multiple" if multiple else "single", objective="mini:1.1",

@@ -9,10 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from examkit.bank import load_bank
-from examkit.blueprint import load_blueprint
 from examkit.cli import cli
-from examkit.examsetwriter import write_examset
-from examkit.generate import generate_examset
+from examkit.generate import generate_examset, load_blueprint
+from examkit.generate.writer import write_examset
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

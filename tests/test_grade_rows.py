@@ -14,6 +14,7 @@ from examkit.fileio import read_examset
 from examkit.grade import grade_files, write_results
 
 from .fixtures.grade.support import copy_examdir, write_sheet
+
 PERFECT_A = ["A", "A,C", "B,C,A,D", "1-B;2-A;3-D", "chunking", "B", "feedback"]
 
 

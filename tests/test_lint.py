@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from examkit.bank import load_bank
+from examkit.bank.lint import lint_bank
 from examkit.cli import cli
-from examkit.lint import lint_bank
 
 from .conftest import MINI_BANK
 

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from examkit.bank import load_bank
-from examkit.blueprint import load_blueprint
 from examkit.errors import ExamkitError
-from examkit.generate import generate_examset
+from examkit.generate import generate_examset, load_blueprint
 from examkit.resources import shipped_bank
 
 README = Path(__file__).resolve().parent.parent / "README.md"

@@ -11,10 +11,14 @@ import pytest
 from pypdf import PdfReader
 
 from examkit.fileio import read_examset
-from examkit.render import make_environment, render_document, render_folder
-from examkit.render import sheet
+from examkit.render import make_environment, render_document, render_folder, sheet
 from examkit.render.html import practice_data
-from examkit.render.sheet import PAPER_SIZES, layout_data, layout_sheet, parse_qr_payload
+from examkit.render.sheet import (
+    PAPER_SIZES,
+    layout_data,
+    layout_sheet,
+    parse_qr_payload,
+)
 from tests.fixtures.render.support import (
     HERE,
     PdfText,

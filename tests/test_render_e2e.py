@@ -8,14 +8,17 @@ from pathlib import Path
 import pytest
 
 from examkit.bank import load_bank
-from examkit.blueprint import load_blueprint
-from examkit.examsetwriter import write_examset
-from examkit.generate import generate_examset
-from examkit.resources import shipped_blueprints
 from examkit.fileio import read_examset
+from examkit.generate import generate_examset, load_blueprint
+from examkit.generate.writer import write_examset
 from examkit.render import render_folder
-from tests.fixtures.render.support import PdfText, assert_cases_boxed_once, assert_form_printed, read_key_csv
-
+from examkit.resources import shipped_blueprints
+from tests.fixtures.render.support import (
+    PdfText,
+    assert_cases_boxed_once,
+    assert_form_printed,
+    read_key_csv,
+)
 
 TESTS = Path(__file__).parent
 BANK = TESTS / "fixtures" / "bank"

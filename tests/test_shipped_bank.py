@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from examkit.bank import load_bank
-from examkit.lint import coverage, lint_bank
+from examkit.bank.lint import coverage, lint_bank
 from examkit.resources import shipped_bank
 
 SECTIONS = {

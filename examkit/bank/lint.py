@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from statistics import mean
 
-from .bank import Bank
-from .errors import ExamkitError
-from .model import ITEM_TYPES
+from ..errors import ExamkitError
+from ..models import ITEM_TYPES
+from .load import Bank
 
 LONG_KEY_RATIO = 1.5
 KEY_LONGEST_TOLERANCE = 0.10  # how far the key-is-longest share may stray from chance

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
-from .errors import ExamkitError, Problem, display_path
-from .model import Case, ExamSpec, Item, Objective, ObjectiveNode
-from .resources import shipped_bank
+from ..errors import ExamkitError, Problem, display_path
+from ..models import Case, ExamSpec, Item, Objective, ObjectiveNode
+from ..resources import shipped_bank
 from .yamlfile import LineDict, LineList, load_yaml, validate
 
 YAML_SUFFIXES = (".yaml", ".yml")

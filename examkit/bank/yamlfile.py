@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .errors import Problem, display_path
+from ..errors import Problem, display_path
 
 MAX_EXPANDED_NODES = 250_000
 M = TypeVar("M", bound=BaseModel)

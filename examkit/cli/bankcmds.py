@@ -32,8 +32,8 @@ def validate_command(paths: tuple[Path, ...]) -> None:
 @click.option("--coverage", is_flag=True, help="Print the objective-by-type matrix and concept counts.")
 def lint_command(paths: tuple[Path, ...], fmt: str, coverage: bool) -> None:
     """Check item-writing rules and objective/concept coverage; exit 1 on any error."""
+    from ..bank.lint import coverage_tables, lint_bank, schema_findings
     from ..errors import ExamkitError
-    from ..lint import coverage_tables, lint_bank, schema_findings
 
     try:
         bank = _load(paths)
@@ -59,7 +59,7 @@ def lint_command(paths: tuple[Path, ...], fmt: str, coverage: bool) -> None:
 @click.option("--all", "show_all", is_flag=True, help="Show objectives with no items too.")
 def list_command(paths: tuple[Path, ...], show_all: bool) -> None:
     """Show the objective tree with item counts per type."""
-    from ..model import ITEM_TYPES
+    from ..models import ITEM_TYPES
 
     bank = _load(paths)
     per_objective: dict[str, dict[str, int]] = {}
@@ -95,8 +95,7 @@ def list_command(paths: tuple[Path, ...], show_all: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
 def schema_command(kind: str, output: Path | None) -> None:
     """Print the JSON Schema of bank files (or blueprints, exam sets), for editor autocompletion."""
-    from ..blueprint import Blueprint
-    from ..model import BankFile, ExamSet
+    from ..models import BankFile, Blueprint, ExamSet
 
     model = {"bank": BankFile, "blueprint": Blueprint, "examset": ExamSet}[kind]
     schema = model.model_json_schema()
@@ -111,7 +110,7 @@ def schema_command(kind: str, output: Path | None) -> None:
 
 
 def _type_counts(items) -> dict[str, int]:
-    from ..model import ITEM_TYPES
+    from ..models import ITEM_TYPES
 
     counts = dict.fromkeys(ITEM_TYPES, 0)
     for item in items:

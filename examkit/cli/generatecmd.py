@@ -30,10 +30,13 @@ def generate_command(blueprint_spec: str | None, banks: tuple[Path, ...], forms:
     Writes examset.json (every form as printed, with answers and a manifest) and key.csv.
     """
     from ..bank import load_bank
-    from ..blueprint import find_blueprint, load_blueprint
     from ..errors import display_path
-    from ..examsetwriter import write_examset
-    from ..generate import generate_examset
+    from ..generate import (
+        find_blueprint,
+        generate_examset,
+        load_blueprint,
+        write_examset,
+    )
 
     blueprint_path = find_blueprint(blueprint_spec)
     blueprint = load_blueprint(blueprint_path)

@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .blueprint import Blueprint, Quotas
-from .errors import ExamkitError, Problem
+from ..errors import ExamkitError, Problem
+from ..models import Blueprint
+from .blueprint import Quotas
 
 MAX_ATTEMPTS = 200
 Random = Callable[[], float]

@@ -13,12 +13,12 @@ import secrets
 from collections.abc import Callable
 from typing import Literal
 
-from . import __version__
-from .blueprint import Blueprint
-from .bulk import collector_paused
+from .. import __version__
+from ..bulk import collector_paused
+from ..errors import ExamkitError, Problem
+from ..models import Blueprint, ExamSet, Form, Manifest
+from .blueprint import resolve_quotas
 from .draw import DrawPlan
-from .errors import ExamkitError, Problem
-from .model import ExamSet, Form, Manifest
 from .shuffle import LETTERS, balance_key_slots, make_printer, shuffle
 
 Mode = Literal["draw", "scramble"]
@@ -74,7 +74,7 @@ def generate_examset(
 
 
 def _generate(bank, blueprint: Blueprint, forms: int, seed: int, mode: str, grouped: bool) -> ExamSet:
-    plan = DrawPlan(bank, blueprint, blueprint.quotas())
+    plan = DrawPlan(bank, blueprint, resolve_quotas(blueprint))
     scoring = blueprint.scoring
     printers = [make_printer(item, scoring.points_for(item.type)) for item in plan.items]
     rng = random_module.Random(seed)

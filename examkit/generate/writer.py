@@ -8,10 +8,10 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
-from .bulk import collector_paused
-from .errors import ExamkitError, Problem, display_path
-from .fileio import EXAMSET_FILE, inside, write_atomic
-from .model import ExamSet
+from ..bulk import collector_paused
+from ..errors import ExamkitError, Problem, display_path
+from ..fileio import EXAMSET_FILE, inside, write_atomic
+from ..models import ExamSet
 
 KEY_FILE = "key.csv"
 KEY_COLUMNS = ("form", "position", "item_id", "objective", "type", "answer", "points")

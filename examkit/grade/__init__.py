@@ -50,8 +50,13 @@ def write_results(run: GradeRun, out_dir: Path, *, analysis: bool = True, report
 
 
 def _write(run: GradeRun, staging, *, analysis: bool, report: bool, pdf: bool, templates_dir: Path | None) -> None:
-    from ..analysis import analyse_run
-    from .results import ObjectiveColumns, write_item_analysis, write_responses, write_scores
+    from .analysis import analyse_run
+    from .results import (
+        ObjectiveColumns,
+        write_item_analysis,
+        write_responses,
+        write_scores,
+    )
 
     objectives = ObjectiveColumns.of(run)
     write_scores(run, staging, objectives)

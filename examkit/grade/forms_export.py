@@ -21,7 +21,7 @@ import re
 from rapidfuzz import fuzz
 
 from ..errors import ExamkitError, Problem
-from ..model import ExamSet, FormItem
+from ..models import ExamSet, FormItem
 from .columns import Column, identity_role, position_of
 from .match import TextMatcher, normalise
 from .notation import parse_rank

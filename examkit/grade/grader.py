@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..bulk import collector_paused
 from ..errors import ExamkitError, Problem, display_path
-from ..model import ExamSet
+from ..models import ExamSet
 from .columns import Column, form_letter, student_columns
 from .key import ItemKey
 from .match import DEFAULT_THRESHOLD

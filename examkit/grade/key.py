@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import FormItem
-from .match import NON_WORD, DEFAULT_THRESHOLD, TextMatcher
+from ..models import FormItem
+from .match import DEFAULT_THRESHOLD, NON_WORD, TextMatcher
 
 
 @dataclass

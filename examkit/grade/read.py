@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ExamkitError, Problem, display_path
-from ..model import ExamSet
+from ..models import ExamSet
 from .columns import Column, canonical_columns, identity_role, position_of
 from .forms_export import check_unique, detect_export, map_question_columns
 
@@ -230,7 +230,7 @@ def _structured_sheet(path: Path, examset: ExamSet, kind: str, requested: str | 
     shown = display_path(path)
     _check_encoding(shown, requested)
     if kind == "yaml":
-        from ..yamlfile import load_yaml
+        from ..bank.yamlfile import load_yaml
 
         data, problems = load_yaml(path)
         if problems:

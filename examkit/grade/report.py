@@ -11,8 +11,8 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..analysis import FormAnalysis
 from ..errors import ExamkitError
+from .analysis import FormAnalysis
 from .grader import GradeRun, StudentResult
 from .key import ItemKey
 from .results import ObjectiveColumns, format_choices, scaled_and_result
@@ -150,10 +150,9 @@ def report_context(run: GradeRun, analyses: list[FormAnalysis], objectives: Obje
 
 def render_report(run: GradeRun, analyses: list[FormAnalysis], objectives: ObjectiveColumns | None = None,
                   *, templates_dir: Path | None = None, feedback: bool = True) -> str:
-    from ..render.html import make_environment
-
     import jinja2
 
+    from ..render.html import make_environment
     from ..render.sandbox import template_problem
 
     env = make_environment(templates_dir)

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 from pathlib import Path
 
-from ..analysis import FormAnalysis
 from ..fileio import ordinary_file_mode, spreadsheet_text
+from .analysis import FormAnalysis
 from .grader import GradeRun, StudentResult
 from .score import format_number
 

@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass
 
 from ..fileio import spreadsheet_text
-from ..model import Scoring
+from ..models import Scoring
 from .key import ItemKey
 from .notation import ANSWER, BLANK, Reading, notation, read_answer
 

@@ -1,31 +1,14 @@
-"""The pydantic models: the single source of truth for banks, blueprints and exam sets.
-
-The YAML format of a bank, the JSON Schema `examkit schema` prints, and the `examset.json`
-contract between generating, rendering and grading are all these classes.
+"""Bank files: the exam definition (objective tree, facts, item rules, concepts), case studies
+and items. The YAML format of a bank and the JSON Schema `examkit schema` prints are these classes.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import Field, model_validator
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*$"
-OBJECTIVE_PATTERN = r"^[a-z0-9]+(?:[-_.][a-z0-9]+)*:\d+(?:\.\d+)*$"
-
-Slug = Annotated[str, StringConstraints(strip_whitespace=True, pattern=SLUG_PATTERN, max_length=80)]
-ObjectiveId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=OBJECTIVE_PATTERN)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Difficulty = Literal["easy", "medium", "hard"]
-ItemType = Literal["single", "multiple", "matching", "ordering", "short"]
-ITEM_TYPES: tuple[ItemType, ...] = ("single", "multiple", "matching", "ordering", "short")
-
-
-class Strict(BaseModel):
-    """Unknown fields are errors, so a typo such as `explaination` never passes silently."""
-
-    model_config = ConfigDict(extra="forbid")
-
+from .common import Difficulty, ObjectiveId, Slug, Strict, Text
 
 # --------------------------------------------------------------------------- the exam
 
@@ -276,99 +259,3 @@ class BankFile(Strict):
     exam: ExamSpec | None = None
     cases: list[Case] = []
     items: list[Item] = []
-
-
-# --------------------------------------------------------------------------- scoring
-
-
-class Scoring(Strict):
-    points: float = Field(1, gt=0, description="Points per item unless the type says otherwise.")
-    points_by_type: dict[ItemType, float] = {}
-    partial_credit: list[Literal["multiple", "matching", "ordering"]] = Field(
-        default_factory=list, description="Types graded with partial credit; all-or-nothing otherwise."
-    )
-    negative_marking: float = Field(0, ge=0, le=1, description="Share of an item's points lost for a wrong answer.")
-    scale: tuple[int, int] | None = Field(None, description="Scaled score range, e.g. [100, 1000].")
-    pass_mark: float | None = Field(None, description="On the scaled score if a scale is set, else in percent.")
-
-    def points_for(self, item_type: str) -> float:
-        return self.points_by_type.get(item_type, self.points)
-
-
-# --------------------------------------------------------------------------- exam sets
-
-
-class PrintedOption(Strict):
-    letter: str
-    text: str
-    why: str | None = None
-    correct: bool = False
-
-
-class PrintedPremise(Strict):
-    number: int
-    text: str
-    answer: str = Field(description="Letter of the matching response as printed.")
-    why: str
-
-
-class PrintedStep(Strict):
-    letter: str
-    text: str
-    why: str
-    rank: int = Field(description="Position of this step in the correct order, from 1.")
-
-
-class FormItem(Strict):
-    """One item as printed on a form: everything rendering and grading need, in print order."""
-
-    position: int
-    item_id: str
-    type: ItemType
-    objective: str
-    case: str | None = None
-    stem: str
-    difficulty: Difficulty
-    explanation: str
-    source: str
-    tags: list[str] = []
-    points: float = 1
-    options: list[PrintedOption] = []
-    premises: list[PrintedPremise] = []
-    responses: list[PrintedOption] = []
-    steps: list[PrintedStep] = []
-    answers: list[str] = []
-    key: str = Field(description="The answer in canonical notation, as in key.csv.")
-
-
-class Form(Strict):
-    letter: str
-    items: list[FormItem]
-
-
-class Manifest(Strict):
-    examkit_version: str
-    seed: int
-    mode: Literal["draw", "scramble"]
-    blueprint: str
-    blueprint_hash: str
-    bank_hash: str
-
-
-class ExamSet(Strict):
-    """The contract between generating, rendering and grading: self-contained and timeless."""
-
-    format: Literal["examkit.examset/1"] = "examkit.examset/1"
-    title: str
-    exam: str = Field(description="Exam id, e.g. aif-c01.")
-    exam_title: str = ""
-    time_limit_minutes: int | None = None
-    instructions: str = ""
-    scoring: Scoring = Scoring()
-    objectives: dict[str, str] = Field(default_factory=dict, description="Objective id to title.")
-    cases: dict[str, Case] = {}
-    manifest: Manifest
-    forms: list[Form]
-
-    def form(self, letter: str) -> Form | None:
-        return next((f for f in self.forms if f.letter == letter.strip().upper()), None)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from ..model import ExamSet, Form, FormItem
+from ..models import ExamSet, Form, FormItem
 from .markdown import render_markdown
 from .sheet import PAPER_SIZES, SheetLayout, layout_sheet
 

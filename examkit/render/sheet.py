@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
-from ..model import ExamSet, Form, FormItem
+from ..models import ExamSet, Form, FormItem
 
 LAYOUT_FORMAT = "examkit.sheet-layout/1"
 QR_PREFIX = "examkit:sheet/1?"

@@ -1,0 +1,62 @@
+"""The pydantic models every stage shares: the contracts between them.
+
+- `common`: the strict base class, id patterns, item types and scoring rules;
+- `bank`: bank files (exam definition, case studies, items);
+- `blueprint`: blueprint files;
+- `examset`: `examset.json`, what generate writes and render, scan and grade read.
+"""
+
+from __future__ import annotations
+
+from .bank import (  # noqa: F401
+    BankFile,
+    Case,
+    Concept,
+    ExamFacts,
+    ExamFile,
+    ExamSpec,
+    Item,
+    ItemBase,
+    ItemFile,
+    ItemRules,
+    MatchingItem,
+    MultipleItem,
+    MultipleRule,
+    Objective,
+    ObjectiveNode,
+    Option,
+    OrderingItem,
+    Premise,
+    RangeRule,
+    Response,
+    ShortItem,
+    SingleItem,
+    SingleRule,
+    Step,
+)
+from .blueprint import (  # noqa: F401
+    MAX_ITEMS,
+    Blueprint,
+    ObjectiveShare,
+)
+from .common import (  # noqa: F401
+    ITEM_TYPES,
+    OBJECTIVE_PATTERN,
+    SLUG_PATTERN,
+    Difficulty,
+    ItemType,
+    ObjectiveId,
+    Scoring,
+    Slug,
+    Strict,
+    Text,
+)
+from .examset import (  # noqa: F401
+    ExamSet,
+    Form,
+    FormItem,
+    Manifest,
+    PrintedOption,
+    PrintedPremise,
+    PrintedStep,
+)
