@@ -20,8 +20,10 @@ def _load(paths: tuple[Path, ...]):
 @BANK_PATHS
 def validate_command(paths: tuple[Path, ...]) -> None:
     """Check bank files (default: the shipped bank); print every problem as path:line."""
+    from ..bank.summary import type_counts
+
     bank = _load(paths)
-    counts = ", ".join(f"{n} {t}" for t, n in _type_counts(bank.items).items() if n)
+    counts = ", ".join(f"{n} {t}" for t, n in type_counts(bank.items).items() if n)
     click.echo(f"ok: {len(bank.items)} items ({counts}), {len(bank.cases)} case studies "
                f"in {len(bank.files)} files for {bank.exam.id}")
 
@@ -59,21 +61,12 @@ def lint_command(paths: tuple[Path, ...], fmt: str, coverage: bool) -> None:
 @click.option("--all", "show_all", is_flag=True, help="Show objectives with no items too.")
 def list_command(paths: tuple[Path, ...], show_all: bool) -> None:
     """Show the objective tree with item counts per type."""
+    from ..bank.summary import objective_counts
     from ..models import ITEM_TYPES
 
     bank = _load(paths)
-    per_objective: dict[str, dict[str, int]] = {}
-    for item in bank.items:
-        per_objective.setdefault(item.objective, dict.fromkeys(ITEM_TYPES, 0))[item.type] += 1
     objectives = bank.objectives
-    totals: dict[str, dict[str, int]] = {}
-    for oid, counts in per_objective.items():
-        node = oid
-        while node:
-            agg = totals.setdefault(node, dict.fromkeys(ITEM_TYPES, 0))
-            for t, n in counts.items():
-                agg[t] += n
-            node = objectives[node].parent
+    totals = objective_counts(bank)
     header = f"{'objective':<16} {'single':>6} {'multi':>6} {'match':>6} {'order':>6} {'short':>6} {'total':>6}  title"
     click.echo(f"{bank.exam.title} (guide {bank.exam.guide_version or '?'})")
     click.echo(header)
@@ -107,12 +100,3 @@ def schema_command(kind: str, output: Path | None) -> None:
         click.echo(f"wrote {output}")
     else:
         click.echo(text, nl=False)
-
-
-def _type_counts(items) -> dict[str, int]:
-    from ..models import ITEM_TYPES
-
-    counts = dict.fromkeys(ITEM_TYPES, 0)
-    for item in items:
-        counts[item.type] += 1
-    return counts

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ExamkitError
+from ..numbers import fixed, format_number, percent
 from .analysis import FormAnalysis
 from .grader import GradeRun, StudentResult
 from .key import ItemKey
 from .results import ObjectiveColumns, format_choices, scaled_and_result
-from .score import CORRECT, UNANSWERED, VOIDED, Outcome, format_number
+from .score import CORRECT, UNANSWERED, VOIDED, Outcome
 
 REPORT_TEMPLATE = "report.html.j2"
 WORST_ITEMS = 8
@@ -156,8 +157,8 @@ def render_report(run: GradeRun, analyses: list[FormAnalysis], objectives: Objec
     from ..render.sandbox import template_problem
 
     env = make_environment(templates_dir)
-    env.filters["pct"] = lambda v, digits=1: "" if v is None else f"{v:.{digits}f}%"
-    env.filters["num"] = lambda v, digits=2: "" if v is None else f"{v:.{digits}f}"
+    env.filters["pct"] = percent
+    env.filters["num"] = fixed
     try:
         return env.get_template(REPORT_TEMPLATE).render(**report_context(run, analyses, objectives, feedback=feedback))
     except jinja2.TemplateError as exc:

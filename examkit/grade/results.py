@@ -18,9 +18,9 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from ..fileio import ordinary_file_mode, spreadsheet_text
+from ..numbers import fixed, format_number
 from .analysis import FormAnalysis
 from .grader import GradeRun, StudentResult
-from .score import format_number
 
 SCORES_FILE = "scores.csv"
 RESPONSES_FILE = "responses.csv"
@@ -168,9 +168,7 @@ class ScoreRows:
         key = (result.points, result.max_points)
         cells = self._totals.get(key)
         if cells is None:
-            percent = result.percent
-            cells = [format_number(result.points), format_number(result.max_points),
-                     f"{percent:.1f}" if percent is not None else ""]
+            cells = [format_number(result.points), format_number(result.max_points), fixed(result.percent, 1)]
             scaled, verdict = scaled_and_result(self.run, result)
             cells_after = ([scaled] if self.scaled else []) + ([verdict] if self.verdict else [])
             cells = self._totals[key] = [cells, cells_after]
@@ -181,7 +179,7 @@ class ScoreRows:
             return ""
         text = self._shares.get(score)
         if text is None:
-            text = self._shares[score] = f"{100 * score[0] / score[1]:.1f}"
+            text = self._shares[score] = fixed(100 * score[0] / score[1], 1)
         return text
 
     def row(self, result: StudentResult) -> list[str]:
@@ -241,14 +239,6 @@ ITEM_HEADER = ["form", "position", "item_id", "objective", "type", "students", "
 FORM_HEADER = ["form", "students", "items", "max_points", "mean", "median", "sd", "min", "max", "kr20_alpha", "sem"]
 
 
-def _pct(value: float | None) -> str:
-    return _num(value, 1)
-
-
-def _num(value: float | None, digits: int = 2) -> str:
-    # round first, so a tiny negative value prints as 0.0, never -0.0
-    return "" if value is None else f"{round(value, digits) + 0.0:.{digits}f}"
-
 
 def format_choices(choices: list[tuple[str, int, bool]]) -> str:
     return " | ".join(f"{label}{'*' if correct else ''} {n}" for label, n, correct in choices)
@@ -262,12 +252,12 @@ def write_item_analysis(analyses: list[FormAnalysis], staging: Staging) -> None:
             for item in analysis.items:
                 s = item.stats
                 writer.writerow([item.form, item.position, item.item_id, item.objective, item.type, s.n,
-                                 _pct(s.facility), _pct(s.sd), _pct(s.discrimination), _pct(s.efficiency),
-                                 _pct(s.upper_lower), format_choices(item.choices), "; ".join(item.flags)])
+                                 fixed(s.facility, 1), fixed(s.sd, 1), fixed(s.discrimination, 1), fixed(s.efficiency, 1),
+                                 fixed(s.upper_lower, 1), format_choices(item.choices), "; ".join(item.flags)])
     with staging.open(FORM_STATISTICS_FILE) as handle:
         writer = csv.writer(handle)
         writer.writerow(FORM_HEADER)
         for analysis in analyses:
             t = analysis.test
-            writer.writerow([analysis.form, t.n, t.items, format_number(t.max_points), _num(t.mean), _num(t.median),
-                             _num(t.sd), _num(t.minimum), _num(t.maximum), _num(t.alpha, 3), _num(t.sem)])
+            writer.writerow([analysis.form, t.n, t.items, format_number(t.max_points), fixed(t.mean), fixed(t.median),
+                             fixed(t.sd), fixed(t.minimum), fixed(t.maximum), fixed(t.alpha, 3), fixed(t.sem)])

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..fileio import spreadsheet_text
 from ..models import Scoring
+from ..numbers import format_number
 from .key import ItemKey
 from .notation import ANSWER, BLANK, Reading, notation, read_answer
 
@@ -65,14 +66,6 @@ def credit(key: ItemKey, value: object, rules: Rules) -> float:
 
 
 @functools.lru_cache(maxsize=65536)
-def format_number(value: float) -> str:
-    """Points as people write them: 1, 0.5, 0.3333, never -0 or 1.0."""
-    value = round(value + 0.0, 4) + 0.0
-    if value == int(value):
-        return str(int(value))
-    return f"{value:.4f}".rstrip("0")
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class Outcome:
     """The audit record of one response to one item (shared by every student who wrote the same).

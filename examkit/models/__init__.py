@@ -8,55 +8,19 @@
 
 from __future__ import annotations
 
-from .bank import (  # noqa: F401
-    BankFile,
-    Case,
-    Concept,
-    ExamFacts,
-    ExamFile,
-    ExamSpec,
-    Item,
-    ItemBase,
-    ItemFile,
-    ItemRules,
-    MatchingItem,
-    MultipleItem,
-    MultipleRule,
-    Objective,
-    ObjectiveNode,
-    Option,
-    OrderingItem,
-    Premise,
-    RangeRule,
-    Response,
-    ShortItem,
-    SingleItem,
-    SingleRule,
-    Step,
-)
-from .blueprint import (  # noqa: F401
-    MAX_ITEMS,
-    Blueprint,
-    ObjectiveShare,
-)
-from .common import (  # noqa: F401
-    ITEM_TYPES,
-    OBJECTIVE_PATTERN,
-    SLUG_PATTERN,
-    Difficulty,
-    ItemType,
-    ObjectiveId,
-    Scoring,
-    Slug,
-    Strict,
-    Text,
-)
-from .examset import (  # noqa: F401
-    ExamSet,
-    Form,
-    FormItem,
-    Manifest,
-    PrintedOption,
-    PrintedPremise,
-    PrintedStep,
-)
+from .bank import (BankFile, Case, Concept, ExamFacts, ExamFile, ExamSpec, Item, ItemBase, ItemFile, ItemRules,
+                   MatchingItem, MultipleItem, MultipleRule, Objective, ObjectiveNode, Option, OrderingItem, Premise,
+                   RangeRule, Response, ShortItem, SingleItem, SingleRule, Step)
+from .blueprint import MAX_ITEMS, Blueprint, ObjectiveShare
+from .common import (ITEM_TYPES, OBJECTIVE_PATTERN, SLUG_PATTERN, Difficulty, ItemType, ObjectiveId, Scoring, Slug,
+                     Strict, Text)
+from .examset import ExamSet, Form, FormItem, Manifest, PrintedOption, PrintedPremise, PrintedStep
+
+__all__ = [
+    "BankFile", "Case", "Concept", "ExamFacts", "ExamFile", "ExamSpec", "Item", "ItemBase", "ItemFile", "ItemRules",
+    "MatchingItem", "MultipleItem", "MultipleRule", "Objective", "ObjectiveNode", "Option", "OrderingItem", "Premise",
+    "RangeRule", "Response", "ShortItem", "SingleItem", "SingleRule", "Step", "MAX_ITEMS", "Blueprint",
+    "ObjectiveShare", "ITEM_TYPES", "OBJECTIVE_PATTERN", "SLUG_PATTERN", "Difficulty", "ItemType", "ObjectiveId",
+    "Scoring", "Slug", "Strict", "Text", "ExamSet", "Form", "FormItem", "Manifest", "PrintedOption", "PrintedPremise",
+    "PrintedStep",
+]

@@ -15,6 +15,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..models import ExamSet, Form, FormItem
+from ..numbers import format_number
 from .markdown import render_markdown
 from .sheet import PAPER_SIZES, SheetLayout, layout_sheet
 
@@ -32,7 +33,7 @@ def make_environment(templates_dir: Path | None = None):
 
     env = sandboxed_environment(template_folders(templates_dir))
     env.filters["md"] = render_markdown
-    env.filters["points"] = format_points
+    env.filters["points"] = format_number
     env.globals["inline_file"] = functools.partial(_inline_file, env)
     env.globals["qr_svg"] = qr_svg
     return env
@@ -66,10 +67,6 @@ def _inline_file(env, name: str) -> Markup:
     source, _, _ = env.loader.get_source(env, name)
     # A stray closing tag would end the <style>/<script> element early.
     return Markup(source.replace("</", "<\\/") if name.endswith(".js") else source.replace("</style", "<\\/style"))
-
-
-def format_points(value: float) -> str:
-    return f"{value:g}"
 
 
 # --------------------------------------------------------------------------- pure helpers
@@ -175,13 +172,13 @@ def exam_facts(examset: ExamSet, form: Form | None) -> list[tuple[str, str]]:
     if examset.time_limit_minutes:
         facts.append(("Time limit", f"{examset.time_limit_minutes} minutes"))
     if forms:
-        facts.append(("Points", format_points(sum(i.points for i in forms[0].items))))
+        facts.append(("Points", format_number(sum(i.points for i in forms[0].items))))
     scoring = examset.scoring
     if scoring.pass_mark is not None:
         if scoring.scale:
-            facts.append(("Passing score", f"{format_points(scoring.pass_mark)} on a scale of {scoring.scale[0]}–{scoring.scale[1]}"))
+            facts.append(("Passing score", f"{format_number(scoring.pass_mark)} on a scale of {scoring.scale[0]}–{scoring.scale[1]}"))
         else:
-            facts.append(("Passing score", f"{format_points(scoring.pass_mark)}%"))
+            facts.append(("Passing score", f"{format_number(scoring.pass_mark)}%"))
     return facts
 
 

@@ -1,0 +1,23 @@
+"""How numbers are written in every file and page examkit makes: the CSV files, the report and
+the rendered documents all use these, so a score reads the same everywhere."""
+
+from __future__ import annotations
+
+
+def format_number(value: float) -> str:
+    """Points as people write them: 1, 0.5, 0.3333, never -0 or 1.0."""
+    value = round(value + 0.0, 4) + 0.0
+    if value == int(value):
+        return str(int(value))
+    return f"{value:.4f}".rstrip("0")
+
+
+def fixed(value: float | None, digits: int = 2) -> str:
+    """A statistic with a fixed number of decimals; empty when there is none."""
+    # round first, so a tiny negative value prints as 0.0, never -0.0
+    return "" if value is None else f"{round(value, digits) + 0.0:.{digits}f}"
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    """A percentage with its sign, for pages: '82.5%'; empty when there is none."""
+    return "" if value is None else f"{fixed(value, digits)}%"
