@@ -15,9 +15,9 @@ from examkit.generate import (
     load_blueprint,
     resolve_quotas,
 )
-from examkit.generate.shuffle import make_printer
+from examkit.generate.shuffle import make_placer
 from examkit.generate.writer import examset_json
-from examkit.models import Blueprint, ExamSet, FormItem, PrintedOption
+from examkit.models import Blueprint, ExamSet, FormItem, PrintedOption, print_item
 
 from .conftest import MINI_BANK
 from .fixtures.generate.checks import check_examset
@@ -125,11 +125,12 @@ def test_pins_and_written_order_are_respected(pins):
 def test_ordering_items_are_never_printed_in_the_correct_order():
     item = synthetic_item(4, "ordering", "syn:1.1", "easy")
     assert len(item.steps) == 4
-    printer = make_printer(item, 1.0)
+    placer = make_placer(item, 1.0)
     import random
 
     rand = random.Random(0).random
-    orders = {tuple(s.text for s in printer.print(1, rand).steps) for _ in range(400)}
+    orders = {tuple(s.text for s in print_item(item.id, placer.stored, placer.place(rand), 1).steps)
+              for _ in range(400)}
     correct = tuple(s.text for s in item.steps)
     assert correct not in orders
     assert len(orders) == 2 * 3 * 4 - 1  # every other order of the four steps shows up

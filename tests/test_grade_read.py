@@ -162,7 +162,7 @@ def test_microsoft_forms_export(examset):
 def test_a_form_question_per_export_needs_no_form_column(tmp_path, examset):
     # One Google Form per printed form, with only some items: the items tell the form.
     only_a = examset.model_copy(update={"forms": [examset.form("A"),
-                                                   examset.form("B").model_copy(update={"items": examset.form("B").items[:3]})]})
+                                                   examset.form("B").model_copy(update={"placements": examset.form("B").placements[:3]})]})
     sheet = tmp_path / "export.csv"
     sheet.write_text("Timestamp,Email Address,Score,Which term names the basic units of text that a language model "
                      "processes?,The shop wants answers to follow a fixed JSON layout. Which prompt part sets this?\n"

@@ -237,8 +237,7 @@ def test_sheet_layout_on_letter_paper_fits_the_page():
 
 def test_a_long_form_continues_on_more_sheet_pages():
     form = EXAMSET.form("A")
-    items = [item.model_copy(update={"position": n}) for n in range(1, 121) for item in [form.items[(n - 1) % 8]]]
-    long_form = form.model_copy(update={"items": items})
+    long_form = form.model_copy(update={"placements": [form.placements[(n - 1) % 8] for n in range(1, 121)]})
     layout = layout_sheet(EXAMSET, long_form, "a4")
     assert len(layout.pages) >= 2
     assert [r.position for p in layout.pages for r in p.rows] == list(range(1, 121))

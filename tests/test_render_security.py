@@ -98,9 +98,10 @@ def test_write_pdf_refuses_and_logs_but_still_writes(tmp_path, caplog):
 def hostile_folder(tmp_path: Path) -> Path:
     folder = copy_fixture(tmp_path / "exam")
     examset = read_examset(folder)
-    item = examset.forms[0].items[0]
-    item.stem = HOSTILE_STEM
-    item.options[0].text = HOSTILE_OPTION
+    placement = examset.forms[0].placements[0]
+    stored = examset.items[placement.item]  # the item as stored once: every form prints it so
+    stored.stem = HOSTILE_STEM
+    stored.options[placement.order[0]].text = HOSTILE_OPTION
     (folder / "examset.json").write_text(examset.model_dump_json(indent=2))
     return folder
 

@@ -16,10 +16,10 @@ from typing import Literal
 from .. import __version__
 from ..bulk import collector_paused
 from ..errors import ExamkitError, Problem
-from ..models import Blueprint, ExamSet, Form, Manifest
+from ..models import FORMAT, Blueprint, ExamSet, Form, Manifest
 from .blueprint import resolve_quotas
 from .draw import DrawPlan
-from .shuffle import LETTERS, balance_key_slots, make_printer, shuffle
+from .shuffle import LETTERS, balance_key_slots, make_placer, shuffle
 
 Mode = Literal["draw", "scramble"]
 MODES: tuple[str, ...] = ("draw", "scramble")
@@ -76,7 +76,7 @@ def generate_examset(
 def _generate(bank, blueprint: Blueprint, forms: int, seed: int, mode: str, grouped: bool) -> ExamSet:
     plan = DrawPlan(bank, blueprint, resolve_quotas(blueprint))
     scoring = blueprint.scoring
-    printers = [make_printer(item, scoring.points_for(item.type)) for item in plan.items]
+    placers = [make_placer(item, scoring.points_for(item.type)) for item in plan.items]
     rng = random_module.Random(seed)
     rand = rng.random
 
@@ -88,15 +88,16 @@ def _generate(bank, blueprint: Blueprint, forms: int, seed: int, mode: str, grou
         drawn = fixed_draw if fixed_draw is not None else plan.draw(rand)
         units = _arrange(plan, drawn, rand, grouped, seen_orders if fixed_draw is not None else None)
         indexes = [i for u in units for i in plan.units[u].items]
-        form_printers = [printers[i] for i in indexes]
-        key_slots = balance_key_slots(form_printers, rand)
-        items = [printer.print(position, rand, slot)
-                 for position, (printer, slot) in enumerate(zip(form_printers, key_slots), start=1)]
-        built.append(Form(letter=form_letter(number), items=items))
+        form_placers = [placers[i] for i in indexes]
+        key_slots = balance_key_slots(form_placers, rand)
+        placements = [placer.place(rand, slot) for placer, slot in zip(form_placers, key_slots)]
+        built.append(Form.model_construct(letter=form_letter(number), placements=placements))
         used_items.update(dict.fromkeys(indexes))
 
     used = [plan.items[i] for i in sorted(used_items)]
-    return ExamSet(
+    stored = {plan.items[i].id: placers[i].stored for i in used_items}
+    examset = ExamSet.model_construct(
+        format=FORMAT,
         title=blueprint.title,
         exam=bank.exam.id,
         exam_title=bank.exam.title,
@@ -113,8 +114,11 @@ def _generate(bank, blueprint: Blueprint, forms: int, seed: int, mode: str, grou
             blueprint_hash=blueprint.content_hash(),
             bank_hash=bank.content_hash(),
         ),
+        items=dict(sorted(stored.items())),
         forms=built,
     )
+    examset.link_forms()
+    return examset
 
 
 def _arrange(plan: DrawPlan, drawn: list[int], random: Callable[[], float], grouped: bool,

@@ -11,30 +11,47 @@ from pydantic import TypeAdapter
 from ..bulk import collector_paused
 from ..errors import ExamkitError, Problem, display_path
 from ..fileio import EXAMSET_FILE, inside, write_atomic
-from ..models import ExamSet
+from ..models import ExamSet, Form, placement_key
+from ..numbers import format_number
 
 KEY_FILE = "key.csv"
 KEY_COLUMNS = ("form", "position", "item_id", "objective", "type", "answer", "points")
 
 
 _EXAMSET = TypeAdapter(ExamSet)
+_FORM = TypeAdapter(Form)
 
 
 def examset_json(examset: ExamSet) -> bytes:
     """The JSON of an exam set as UTF-8 bytes: fields in model order, no timestamps or paths.
 
-    Same text as `model_dump_json(indent=2)`, without decoding 80 MB to str and encoding it back.
+    Everything but the forms is indented for people to read; each form is one line (its letter
+    and placements), so 10,000 forms are 10,000 lines rather than millions. Defaults are left
+    out (an option with no `why`, an item with no tags); reading fills them in again.
     """
-    return _EXAMSET.dump_json(examset, indent=2) + b"\n"
+    head = _EXAMSET.dump_json(examset, indent=1, exclude_defaults=True, exclude={"forms"})
+    forms = b",\n  ".join(_FORM.dump_json(form) for form in examset.forms)
+    # `head` ends with "\n}": the forms go in before the closing brace.
+    return head[:-2] + b',\n "forms": [\n  ' + forms + b"\n ]\n}\n"
 
 
 def key_rows(examset: ExamSet) -> list[tuple[str, ...]]:
-    """One row per printed item: where it is, what it is, and its answer in canonical notation."""
-    return [
-        (form.letter, str(item.position), item.item_id, item.objective, item.type, item.key, f"{item.points:g}")
-        for form in examset.forms
-        for item in form.items
-    ]
+    """One row per printed item: where it is, what it is, and its answer in canonical notation.
+
+    Computed from the placements, so no form's items are printed just to write their key.
+    """
+    items = examset.items
+    points = {item_id: format_number(item.points) for item_id, item in items.items()}
+    keys: dict = {}  # most placements recur on other forms: work each key out once
+    rows = []
+    for form in examset.forms:
+        for position, p in enumerate(form.placements, start=1):
+            item = items[p.item]
+            key = keys.get(p)
+            if key is None:
+                key = keys[p] = placement_key(item, p)
+            rows.append((form.letter, str(position), p.item, item.objective, item.type, key, points[p.item]))
+    return rows
 
 
 def key_csv(examset: ExamSet) -> str:

@@ -14,7 +14,9 @@ from .bank import (BankFile, Case, Concept, ExamFacts, ExamFile, ExamSpec, Item,
 from .blueprint import MAX_ITEMS, Blueprint, ObjectiveShare
 from .common import (ITEM_TYPES, OBJECTIVE_PATTERN, SLUG_PATTERN, Difficulty, ItemType, ObjectiveId, Scoring, Slug,
                      Strict, Text)
-from .examset import ExamSet, Form, FormItem, Manifest, PrintedOption, PrintedPremise, PrintedStep
+from .examset import (FORMAT, LETTERS, Choice, ExamSet, Form, FormItem, Manifest, Placement, PrintedOption,
+                      PrintedPremise, PrintedStep, SetItem, StoredPremise, StoredStep, pack_forms, placement_key,
+                      print_item)
 
 __all__ = [
     "BankFile", "Case", "Concept", "ExamFacts", "ExamFile", "ExamSpec", "Item", "ItemBase", "ItemFile", "ItemRules",
@@ -22,5 +24,6 @@ __all__ = [
     "RangeRule", "Response", "ShortItem", "SingleItem", "SingleRule", "Step", "MAX_ITEMS", "Blueprint",
     "ObjectiveShare", "ITEM_TYPES", "OBJECTIVE_PATTERN", "SLUG_PATTERN", "Difficulty", "ItemType", "ObjectiveId",
     "Scoring", "Slug", "Strict", "Text", "ExamSet", "Form", "FormItem", "Manifest", "PrintedOption", "PrintedPremise",
-    "PrintedStep",
+    "PrintedStep", "FORMAT", "LETTERS", "Choice", "Placement", "SetItem", "StoredPremise", "StoredStep", "pack_forms",
+    "placement_key", "print_item",
 ]
