@@ -271,6 +271,9 @@ def stored_and_placed(printed: FormItem) -> tuple[SetItem, Placement]:
         return SetItem(**base, options=options), Placement(printed.item_id, tuple(range(len(options))))
     if printed.type == "matching":
         index_of = {r.letter: i for i, r in enumerate(printed.responses)}
+        unknown = [p.answer for p in printed.premises if p.answer not in index_of]
+        if unknown:
+            raise ValueError(f"item '{printed.item_id}': premise answer {unknown[0]!r} is no response letter")
         responses = [Choice(text=r.text, why=r.why, correct=r.correct) for r in printed.responses]
         premises = [StoredPremise(text=p.text, answer=index_of[p.answer], why=p.why) for p in printed.premises]
         return (SetItem(**base, responses=responses, premises=premises),
@@ -294,10 +297,15 @@ def pack_forms(printed_forms: list[tuple[str, list[FormItem]]]) -> tuple[dict[st
     for letter, items in printed_forms:
         placements = []
         for printed in items:
+            where = f"form {letter} position {printed.position} (item '{printed.item_id}')"
             stored, placement = stored_and_placed(printed)
+            if printed.key and placement_key(stored, placement) != printed.key:
+                # The printed key and the marked answers must agree, or the file is corrupt.
+                raise ValueError(f"{where}: the key '{printed.key}' disagrees with the marked answers; "
+                                 "regenerate the exam set")
             known = store.setdefault(printed.item_id, stored)
             if known is not stored:
-                placement = _replace_on(known, stored, placement, f"form {letter} item '{printed.item_id}'")
+                placement = _replace_on(known, stored, placement, where)
             placements.append(placement)
         forms.append(Form(letter=letter, placements=placements))
     return dict(sorted(store.items())), forms
