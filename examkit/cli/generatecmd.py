@@ -31,6 +31,7 @@ def generate_command(blueprint_spec: str | None, banks: tuple[Path, ...], forms:
     """
     from ..bank import load_bank
     from ..errors import display_path
+    from ..generate.table import table_lines
     from ..generate import (
         find_blueprint,
         generate_examset,
@@ -53,6 +54,8 @@ def generate_command(blueprint_spec: str | None, banks: tuple[Path, ...], forms:
     click.echo(f"wrote {display_path(out_dir)}: {len(letters)} form{'s' if len(letters) > 1 else ''} ({named}), "
                f"{per_form} items each, seed {examset.manifest.seed}, mode {mode}")
     click.echo(f"  {blueprint.title}; examset.json and key.csv")
+    for line in table_lines(examset):
+        click.echo(line)
     others = sorted(p.name for p in out_dir.iterdir() if p.resolve() not in written)
     if others:
         # --force replaced the exam set only; files made from the old one would not match it.

@@ -18,11 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import ExamkitError, Problem
-from ..models import Blueprint
+from ..models import ITEM_TYPES, Blueprint
 from .blueprint import Quotas
 
 MAX_ATTEMPTS = 200
+DIFFICULTY_ORDER = ("easy", "medium", "hard")
 Random = Callable[[], float]
+Cell = tuple[str, str, str]  # (blueprint objective, type, difficulty)
 
 
 @dataclass(frozen=True)
@@ -54,12 +56,63 @@ class DrawPlan:
             raise ExamkitError(problems)
         self.quotas = _quota_list(blueprint, quotas)
         self.limits = [q.limit for q in self.quotas]
+        self.bank = bank
+        self._bucket_names = [q.label.removeprefix("items of ") if q.where[0] == "objectives" else "any"
+                              for q in self.quotas]
         self.items, item_needs = self._eligible_items(bank, blueprint)
+        self.origin = list(range(len(self.items)))  # index of each item in the first plan's list
+        self._needs = item_needs
         self._check_supply(item_needs)
         self.units = _make_units(self.items, item_needs, bank, self._case_quota(blueprint))
         self.phases = self._phases()
         self._taken = [0] * len(self.units)
         self._stamp = 0
+
+    def cell_of(self, index: int) -> Cell:
+        """The table cell an item counts in: its blueprint objective, its type, its difficulty."""
+        item = self.items[index]
+        return self._bucket_names[self._needs[index][0]], item.type, item.difficulty
+
+    def table(self, units: list[int]) -> tuple[dict[Cell, int], int]:
+        """What a drawn form holds: items per cell, in a fixed order, and its number of case studies."""
+        counts: dict[Cell, int] = {}
+        for u in units:
+            for i in self.units[u].items:
+                cell = self.cell_of(i)
+                counts[cell] = counts.get(cell, 0) + 1
+        cases = sum(1 for u in units if self.items[self.units[u].items[0]].case is not None)
+        return dict(sorted(counts.items(), key=lambda kv: self._cell_order(kv[0]))), cases
+
+    def _cell_order(self, cell: Cell) -> tuple:
+        objective, kind, level = cell
+        return (self._bucket_names.index(objective), ITEM_TYPES.index(kind), DIFFICULTY_ORDER.index(level))
+
+    def parallel(self, table: dict[Cell, int], cases: int) -> DrawPlan:
+        """A plan whose every form holds exactly `table` and `cases` case studies: the counts of
+        the first form, so every later form is parallel to it by construction (the first
+        form's own items satisfy them, so they can always be met)."""
+        plan = object.__new__(DrawPlan)
+        plan.blueprint, plan.total = self.blueprint, self.total
+        plan._bucket_names = self._bucket_names
+        cells = list(table)
+        plan.quotas = [Quota(f"{kind} {level} items of {objective}", ("cell", (objective, kind, level)), n)
+                       for (objective, kind, level), n in table.items()]
+        plan.quotas.append(Quota("case studies", ("max_case_studies",), cases))
+        plan.limits = [q.limit for q in plan.quotas]
+        index_of = {cell: q for q, cell in enumerate(cells)}
+        # A case study is drawn whole or not at all: one item outside the table rules out its case.
+        broken = {self.items[i].case for i in range(len(self.items)) if self.cell_of(i) not in index_of}
+        keep = [i for i in range(len(self.items)) if self.cell_of(i) in index_of
+                and (self.items[i].case is None or self.items[i].case not in broken)]
+        plan.items = [self.items[i] for i in keep]
+        plan.origin = [self.origin[i] for i in keep]
+        plan._needs = [(index_of[self.cell_of(i)],) for i in keep]
+        plan.units = _make_units(plan.items, plan._needs, self.bank, len(plan.quotas) - 1)
+        plan.bank = self.bank
+        plan.phases = plan._phases()
+        plan._taken = [0] * len(plan.units)
+        plan._stamp = 0
+        return plan
 
     def _case_quota(self, blueprint: Blueprint) -> int | None:
         return len(self.quotas) - 1 if blueprint.max_case_studies is not None else None
@@ -116,7 +169,8 @@ class DrawPlan:
             if quota.exact and have[q] < quota.limit and quota.where != ("items",):
                 problems.append(bp.problem(
                     f"asks for {quota.limit} {quota.label} per form, but the bank has {have[q]} "
-                    f"that fit the blueprint (types {types}); lower the count or add items to the bank",
+                    f"that fit the blueprint (types {types}), {quota.limit - have[q]} short; lower the count or "
+                    "add items to the bank",
                     *quota.where))
         if problems:
             raise ExamkitError(problems)

@@ -16,7 +16,7 @@ from typing import Literal
 from .. import __version__
 from ..bulk import collector_paused
 from ..errors import ExamkitError, Problem
-from ..models import FORMAT, Blueprint, ExamSet, Form, Manifest
+from ..models import FORMAT, Blueprint, ExamSet, Form, FormTable, Manifest, TableCell
 from .blueprint import resolve_quotas
 from .draw import DrawPlan
 from .shuffle import LETTERS, balance_key_slots, make_placer, shuffle
@@ -84,10 +84,18 @@ def _generate(bank, blueprint: Blueprint, forms: int, seed: int, mode: str, grou
     seen_orders: set[tuple[int, ...]] = set()  # only asked for membership, never iterated
     built: list[Form] = []
     used_items: dict[int, None] = {}
+    table = None
+    drawing = plan
     for number in range(forms):
-        drawn = fixed_draw if fixed_draw is not None else plan.draw(rand)
-        units = _arrange(plan, drawn, rand, grouped, seen_orders if fixed_draw is not None else None)
-        indexes = [i for u in units for i in plan.units[u].items]
+        source = drawing
+        drawn = fixed_draw if fixed_draw is not None else source.draw(rand)
+        if table is None:
+            # The first form's counts per objective, type and difficulty hold for every form.
+            table = source.table(drawn)
+            if fixed_draw is None and forms > 1:
+                drawing = plan.parallel(*table)
+        units = _arrange(source, drawn, rand, grouped, seen_orders if fixed_draw is not None else None)
+        indexes = [source.origin[i] for u in units for i in source.units[u].items]
         form_placers = [placers[i] for i in indexes]
         key_slots = balance_key_slots(form_placers, rand)
         placements = [placer.place(rand, slot) for placer, slot in zip(form_placers, key_slots)]
@@ -114,6 +122,7 @@ def _generate(bank, blueprint: Blueprint, forms: int, seed: int, mode: str, grou
             blueprint_hash=blueprint.content_hash(),
             bank_hash=bank.content_hash(),
         ),
+        table=FormTable(cells=[TableCell(*cell, n) for cell, n in table[0].items()], case_studies=table[1]),
         items=dict(sorted(stored.items())),
         forms=built,
     )

@@ -14,7 +14,7 @@ from .bank import (BankFile, Case, Concept, ExamFacts, ExamFile, ExamSpec, Item,
 from .blueprint import MAX_ITEMS, Blueprint, ObjectiveShare
 from .common import (ITEM_TYPES, OBJECTIVE_PATTERN, SLUG_PATTERN, Difficulty, ItemType, ObjectiveId, Scoring, Slug,
                      Strict, Text)
-from .examset import (FORMAT, LETTERS, Choice, ExamSet, Form, FormItem, Manifest, Placement, PrintedOption,
+from .examset import (FORMAT, LETTERS, Choice, ExamSet, Form, FormItem, FormTable, Manifest, TableCell, Placement, PrintedOption,
                       PrintedPremise, PrintedStep, SetItem, StoredPremise, StoredStep, pack_forms, placement_key,
                       print_item)
 
@@ -25,5 +25,5 @@ __all__ = [
     "ObjectiveShare", "ITEM_TYPES", "OBJECTIVE_PATTERN", "SLUG_PATTERN", "Difficulty", "ItemType", "ObjectiveId",
     "Scoring", "Slug", "Strict", "Text", "ExamSet", "Form", "FormItem", "Manifest", "PrintedOption", "PrintedPremise",
     "PrintedStep", "FORMAT", "LETTERS", "Choice", "Placement", "SetItem", "StoredPremise", "StoredStep", "pack_forms",
-    "placement_key", "print_item",
+    "placement_key", "print_item", "FormTable", "TableCell",
 ]

@@ -195,6 +195,22 @@ class Form(Strict):
         return cached[1]
 
 
+class TableCell(NamedTuple):
+    """How many items of one blueprint objective, type and difficulty every form holds."""
+
+    objective: str
+    type: str
+    difficulty: str
+    count: int
+
+
+class FormTable(Strict):
+    """What every form holds, so forms are parallel: written as `[objective, type, difficulty, n]`."""
+
+    cells: list[TableCell]
+    case_studies: int = 0
+
+
 class Manifest(Strict):
     examkit_version: str
     seed: int
@@ -218,6 +234,7 @@ class ExamSet(Strict):
     objectives: dict[str, str] = Field(default_factory=dict, description="Objective id to title.")
     cases: dict[str, Case] = {}
     manifest: Manifest
+    table: FormTable | None = Field(None, description="Items per objective, type and difficulty on every form.")
     items: dict[str, SetItem] = Field(default_factory=dict, description="Every item on any form, by id, once.")
     forms: list[Form]
 
