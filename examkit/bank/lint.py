@@ -420,7 +420,7 @@ def _bank_rule_findings(bank: Bank) -> Iterator[Finding]:
         return loc.path, loc.line
 
     for f in filler_distractors(bank):
-        path, line = at(f.distractor_items[0])
+        path, _ = at(f.distractor_items[0])  # a bank-wide finding: the file of its first item, no line
         yield Finding("warning", "filler-distractor",
                       f"the phrase {f.phrase!r} is a distractor in {len(f.distractor_items)} items "
                       f"({', '.join(f.distractor_items)}) and the key in {len(f.keyed_items)}, so students "
