@@ -25,7 +25,8 @@ def test_the_readme_api_example_runs_and_grades(tmp_path, monkeypatch, capsys):
     bank = examkit.load_bank()
     blueprint = examkit.load_blueprint(examkit.find_blueprint("aif-c01-task-2.1-quiz"))
     first = examkit.generate_examset(bank, blueprint, forms=2, seed=7).forms[0].items[0]
-    Path("answers.csv").write_text(f"student,form,1\nAnn,A,{first.key.split(' | ')[0]}\n", encoding="utf-8")
+    with Path("answers.csv").open("w", encoding="utf-8", newline="") as handle:  # quoted: a key may be "A,C,F"
+        csv.writer(handle).writerows([["student", "form", "1"], ["Ann", "A", first.key.split(" | ")[0]]])
 
     exec(compile(api_example(), "README.md", "exec"), {})
 

@@ -21,6 +21,15 @@ KEY_LONGEST_TOLERANCE = 0.10  # how far the key-is-longest share may stray from 
 KEY_LONGEST_MIN_ITEMS = 20
 SIMILAR_STEM_SCORE = 88.0
 MIN_ITEMS = 3
+# filler-distractor: a phrase that is a distractor in this many items or more ...
+FILLER_MIN_ITEMS = 8
+# ... and is keyed in fewer than this share of that many items.
+FILLER_KEY_SHARE = 0.25
+# near-duplicate: two items of one type whose stem-plus-key content words overlap this much
+# (overlap coefficient: shared words over the smaller set), and whose keys overlap this much.
+NEAR_DUPLICATE_OVERLAP = 0.5
+NEAR_DUPLICATE_KEY_OVERLAP = 0.6
+SCENARIO_MIN_WORDS = 18  # a situation takes at least this many words before the question
 
 _ABOVE = re.compile(r"\b(all|none|both)\s+of\s+the\s+above\b|\bboth\s+[a-e]\s+and\s+[a-e]\b", re.I)
 _NEGATIVE = re.compile(r"\b(not|except|least)\b", re.I)
@@ -28,6 +37,17 @@ _SELECT = re.compile(r"\((?:select|choose)\s+(two|three|four|five|\d)\.?\)", re.
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
 _PLACEHOLDER = re.compile(r"^\s*(todo|tbd|fixme|xxx|\.\.\.|-|\?)?\s*$", re.I)
 _WORD = re.compile(r"[a-z][a-z0-9-]+")
+_PHRASE_WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
+# A shared phrase worth reporting neither starts nor ends with one of these.
+_EDGE_WORDS = frozenset("a an the and or of to in on for with by as at is are be it its its' that this each".split())
+# Three-letter words that say nothing about the fact an item tests (GPT, RAG and F1 still count).
+_SMALL_WORDS = frozenset("the and for not can has was one all any may but own out use its are our who how why yet".split())
+# A decision asks what to do or choose; a label question only asks what something is called.
+_DECISION = re.compile(r"\b(should|would|could|recommend\w*|solution|approach|meets?|first|next|strategy)\b"
+                       r"|\b(MOST|LEAST|BEST)\b", re.I)
+_LABEL = re.compile(r"\b(is this|are these|is being used|does this describe|is it called|is called"
+                    r"|(which|what) (generative ai )?(use case|lifecycle stage|stage|prompt part|part of the prompt"
+                    r"|term|name)\b(?! should))", re.I)
 _STOPWORDS = frozenset(
     """about above after again against also among another answer because been before being
     best between both company could describe does during each every following from have into
@@ -77,6 +97,9 @@ class LintReport:
         if s.get("items"):
             lines.append(f"scenario items: {s['scenario_share']:.0%}; difficulty: "
                          + ", ".join(f"{k} {v}" for k, v in s["difficulty"].items()))
+            aim = "" if s.get("scenario_aim") is None else f" (aim {s['scenario_aim']:g}%)"
+            lines.append(f"decision scenarios per objective{aim}: "
+                         + ", ".join(f"{o} {v:.0%}" for o, v in s["decision_scenarios"].items()))
         if s.get("out_of_scope"):
             lines.append(f"out of scope (not checked for coverage): {len(s['out_of_scope'])} objectives")
         return "\n".join(lines)
@@ -171,6 +194,79 @@ def rule_placeholder(item) -> Iterator[tuple[str, str, str]]:
             yield "error", "missing-rationale", f"{name} is a placeholder; write the real text"
 
 
+def _question(stem: str) -> tuple[str, str]:
+    """The stem split into its situation and its last question (or last sentence)."""
+    parts = re.split(r"(?<=[.?!:])\s+", " ".join(stem.split()))
+    for i in range(len(parts) - 1, -1, -1):
+        if "?" in parts[i]:
+            return " ".join(parts[:i]), " ".join(parts[i:])
+    return " ".join(parts[:-1]), parts[-1]
+
+
+def is_decision_scenario(item) -> bool:
+    """A situation (its own, or its case study's) and a question that asks for a decision."""
+    situation, question = _question(item.stem)
+    if _LABEL.search(question):
+        return False
+    words = len(situation.split()) + (SCENARIO_MIN_WORDS if item.case else 0)
+    return words >= SCENARIO_MIN_WORDS and bool(_DECISION.search(question))
+
+
+def rule_scenario_decision(item) -> Iterator[tuple[str, str, str]]:
+    if item.style == "scenario" and not is_decision_scenario(item):
+        yield ("warning", "scenario-decision",
+               "a scenario puts the student in a situation (a company, a team, a user...) and asks what "
+               "to do or choose (which solution, what should they do, MOST cost-effective); this stem "
+               "only asks for a label: rewrite it as a decision, or mark it style: knowledge")
+
+
+_NUMBER_ANSWER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%|percent)?\s*$")
+# "What is this process called?", "Which kind of model ...?": students add the noun to the answer.
+_ASKS_FOR = re.compile(r"\b(?:kind|type|name) of (?:the |this )?(process|model)\b"
+                       r"|\b(?:this|that) (process|model) called\b|\b(?:what|which) (process|model)\b", re.I)
+
+
+def answer_variants(item, acronyms: frozenset[str] = frozenset()) -> list[str]:
+    """Forms a student is likely to type for a short-answer item's answers."""
+    variants: list[str] = []
+    _, question = _question(item.stem)
+    nouns = {next(g for g in m.groups() if g).lower() for m in _ASKS_FOR.finditer(question)}
+    for answer in item.answers:
+        words = [w for w in re.split(r"[\s-]+", answer) if w]
+        if "-" in answer:
+            variants += [answer.replace("-", " "), answer.replace("-", "")]
+        if len(words) >= 2:
+            initials = "".join(w[0] for w in words if w.isalpha()).upper()
+            if len(initials) >= 3 and initials in acronyms:
+                variants.append(initials)
+        for noun in sorted(nouns):
+            if not re.search(rf"\b({noun}|stage|process|model)$|\d", answer.lower()) and not answer.isupper():
+                variants.append(f"{answer} {noun}")
+        number = _NUMBER_ANSWER.match(answer)
+        if number:
+            value = float(number.group(1))
+            if number.group(2) or value > 1:
+                variants += [f"{value:.1f}%", f"{value / 100:.2f}"]
+            else:
+                variants += [f"{value * 100:g}%", f"{value * 100:.1f}%"]
+    return list(dict.fromkeys(variants))
+
+
+def rule_short_answers(item, acronyms: frozenset[str] = frozenset()) -> Iterator[tuple[str, str, str]]:
+    """Variants the grader's matching would not accept, so a right answer typed another way scores 0."""
+    if item.type != "short":
+        return
+    from ..grade.match import TextMatcher  # the grader's own comparison decides what is "missing"
+
+    matcher = TextMatcher(item.answers)
+    # "ambiguous" between two accepted answers still accepts: every candidate here is right.
+    missing = [v for v in answer_variants(item, acronyms) if matcher.match(v).kind not in ("exact", "fuzzy", "ambiguous")]
+    if missing:
+        yield ("warning", "short-answers",
+               "accepted answers miss variants a student may type: "
+               + ", ".join(repr(v) for v in missing) + "; add them to answers (or reword the stem)")
+
+
 ITEM_RULES: tuple[Callable, ...] = (
     rule_above,
     rule_long_key,
@@ -178,6 +274,7 @@ ITEM_RULES: tuple[Callable, ...] = (
     rule_clue,
     rule_select_count,
     rule_placeholder,
+    rule_scenario_decision,
 )
 
 
@@ -194,6 +291,159 @@ def similar_stems(bank: Bank, threshold: float = SIMILAR_STEM_SCORE) -> Iterator
             score = fuzz.ratio(first, stems[j], score_cutoff=threshold)
             if score:
                 yield bank.items[i].id, bank.items[j].id, score
+
+
+def are_enemies(first, second) -> bool:
+    return second.id in first.enemies or first.id in second.enemies
+
+
+def _phrases(text: str, longest: int = 6) -> set[str]:
+    """Word n-grams (2 to `longest` words) that neither start nor end with a function word."""
+    words = _PHRASE_WORD.findall(text.lower())
+    found = set()
+    for n in range(2, longest + 1):
+        for i in range(len(words) - n + 1):
+            gram = words[i:i + n]
+            if gram[0] not in _EDGE_WORDS and gram[-1] not in _EDGE_WORDS:
+                found.add(" ".join(gram))
+    return found
+
+
+@dataclass(frozen=True)
+class Filler:
+    phrase: str
+    distractor_items: tuple[str, ...]
+    keyed_items: tuple[str, ...]
+
+
+def filler_distractors(bank: Bank, min_items: int = FILLER_MIN_ITEMS,
+                       key_share: float = FILLER_KEY_SHARE) -> list[Filler]:
+    """Phrases that options share, a distractor in many items and rarely the key: discardable by rule."""
+    as_distractor: dict[str, list[str]] = {}
+    as_key: dict[str, list[str]] = {}
+    for item in bank.items:
+        keyed = set().union(*(_phrases(o.text) for o in _options(item) if o.correct))
+        wrong = set().union(*(_phrases(o.text) for o in _options(item) if not o.correct)) - keyed
+        for phrase in keyed:
+            as_key.setdefault(phrase, []).append(item.id)
+        for phrase in wrong:
+            as_distractor.setdefault(phrase, []).append(item.id)
+    tripped = [Filler(p, tuple(ids), tuple(as_key.get(p, ()))) for p, ids in as_distractor.items()
+               if len(ids) >= min_items and len(as_key.get(p, ())) < key_share * len(ids)]
+    # "pre-train from scratch" and "from scratch" in the same items are one finding: keep the longer.
+    tripped.sort(key=lambda f: (-len(f.phrase.split()), f.phrase))
+    kept: list[Filler] = []
+    for finding in tripped:
+        if not any(f" {finding.phrase} " in f" {k.phrase} " and set(finding.distractor_items) == set(k.distractor_items)
+                   for k in kept):
+            kept.append(finding)
+    return sorted(kept, key=lambda f: f.phrase)
+
+
+def _key_text(item) -> str:
+    """What an item asks the student to produce: its key, in words."""
+    if item.type in ("single", "multiple"):
+        return " ".join(o.text for o in item.options if o.correct)
+    if item.type == "short":
+        return item.answers[0]
+    if item.type == "ordering":
+        return " ".join(s.text for s in item.steps)
+    responses = {r.key: r.text for r in item.responses}
+    return " ".join(f"{p.text} {responses[p.answer]}" for p in item.premises)
+
+
+def _word_set(text: str) -> set[str]:
+    """Content words, hyphenated ones split ("encoder-only" -> encoder, only), plurals folded."""
+    return {w.rstrip("s") for w in re.findall(r"[a-z0-9]+", text.lower())
+            if len(w) >= 3 and w not in _STOPWORDS and w not in _SMALL_WORDS}
+
+
+def _overlap(first: set[str], second: set[str]) -> float:
+    return len(first & second) / min(len(first), len(second)) if first and second else 0.0
+
+
+def near_duplicates(bank: Bank) -> Iterator[tuple[str, str, float, float]]:
+    """Pairs of items of one type, not enemies, that test the same fact the same way: their stems
+    plus keys share most content words, and so do their keys (token sets, so word order and a few
+    extra words do not hide a repeat the way they can from the stem ratio of similar-stems)."""
+    whole = [_word_set(f"{item.stem} {_key_text(item)}") for item in bank.items]
+    keys = [_word_set(_key_text(item)) for item in bank.items]
+    for i, first in enumerate(bank.items):
+        for j in range(i + 1, len(whole)):
+            second = bank.items[j]
+            if first.type != second.type or are_enemies(first, second):
+                continue
+            overlap = _overlap(whole[i], whole[j])
+            if overlap >= NEAR_DUPLICATE_OVERLAP:
+                key_overlap = _overlap(keys[i], keys[j])
+                if key_overlap >= NEAR_DUPLICATE_KEY_OVERLAP:
+                    yield first.id, second.id, overlap, key_overlap
+
+
+def _shown_texts(item) -> list[str]:
+    """Texts an item shows the student: options, premises, responses and steps."""
+    texts = [o.text for o in _options(item)]
+    texts += [p.text for p in getattr(item, "premises", [])] + [r.text for r in getattr(item, "responses", [])]
+    return texts + [s.text for s in getattr(item, "steps", [])]
+
+
+def give_aways(bank: Bank) -> Iterator[tuple[str, str, str]]:
+    """(short item, other item, answer): a short answer shown as an option, premise, response or
+    step of another item that may share a form with it, so reading one answers the other."""
+    from ..grade.match import normalise
+
+    shown = [(other, {normalise(t) for t in _shown_texts(other)}) for other in bank.items]
+    for item in bank.items:
+        if item.type != "short":
+            continue
+        answers = {normalise(a): a for a in item.answers}
+        for other, texts in shown:
+            if other.id == item.id or are_enemies(item, other):
+                continue
+            hit = next((answers[a] for a in answers if a in texts), None)
+            if hit:
+                yield item.id, other.id, hit
+
+
+def bank_acronyms(bank: Bank) -> frozenset[str]:
+    """Upper-case abbreviations the bank itself uses (TTS, RAG): students will type them too."""
+    found: set[str] = set()
+    for item in bank.items:
+        for text in [item.stem, item.explanation, *_shown_texts(item), *getattr(item, "answers", [])]:
+            found.update(re.findall(r"\b[A-Z]{2,6}\b", text))
+    return frozenset(found)
+
+
+def _bank_rule_findings(bank: Bank) -> Iterator[Finding]:
+    def at(item_id: str) -> tuple[str, int | None]:
+        loc = bank.locations[item_id]
+        return loc.path, loc.line
+
+    for f in filler_distractors(bank):
+        path, _ = at(f.distractor_items[0])  # a bank-wide finding: the file of its first item, no line
+        yield Finding("warning", "filler-distractor",
+                      f"the phrase {f.phrase!r} is a distractor in {len(f.distractor_items)} items "
+                      f"({', '.join(f.distractor_items)}) and the key in {len(f.keyed_items)}, so students "
+                      "learn to discard it by rule; replace it with distractors from the same category as the key",
+                      path, None)
+    for first, second, overlap, key_overlap in near_duplicates(bank):
+        path, line = at(second)
+        yield Finding("warning", "near-duplicate",
+                      f"tests the same fact the same way as item '{first}' ({':'.join(map(str, at(first)))}): "
+                      f"stem and key share {overlap:.0%} of their words, the keys {key_overlap:.0%}; "
+                      "rewrite one to test another fact, or list each in the other's enemies",
+                      path, line, second)
+    for short, other, answer in give_aways(bank):
+        path, line = at(short)
+        yield Finding("warning", "give-away",
+                      f"its answer {answer!r} is shown in item '{other}' ({':'.join(map(str, at(other)))}), which can "
+                      "share a form with it; list each in the other's enemies or reword one",
+                      path, line, short)
+    acronyms = bank_acronyms(bank)
+    for item in bank.items:
+        for severity, name, message in rule_short_answers(item, acronyms):
+            path, line = at(item.id)
+            yield Finding(severity, name, message, path, line, item.id)
 
 
 def in_scope(bank: Bank) -> list[str]:
@@ -225,7 +475,24 @@ def coverage(bank: Bank) -> tuple[dict[str, Counter], dict[str, Counter]]:
     return by_objective, by_concept
 
 
+def scenario_shares(bank: Bank) -> dict[str, float]:
+    """Share of each in-scope objective's items that are decision scenarios (style and stem agree)."""
+    totals: Counter = Counter()
+    scenarios: Counter = Counter()
+    for item in bank.items:
+        totals[item.objective] += 1
+        scenarios[item.objective] += item.style == "scenario" and is_decision_scenario(item)
+    return {oid: scenarios[oid] / totals[oid] if totals[oid] else 0.0 for oid in in_scope(bank)}
+
+
 def _coverage_findings(bank: Bank) -> Iterator[Finding]:
+    aim = bank.exam.scenario_aim
+    if aim is not None:
+        for oid, share in scenario_shares(bank).items():
+            if share * 100 < aim:
+                yield Finding("warning", "scenario-share",
+                              f"objective '{oid}': {share:.0%} of its items are decision scenarios, "
+                              f"under the bank's aim of {aim:g}%; turn recall items into scenarios")
     by_objective, by_concept = coverage(bank)
     scope = set(in_scope(bank))
     for kind, table in (("objective", by_objective), ("concept", by_concept)):
@@ -253,8 +520,8 @@ def lint_bank(bank: Bank) -> LintReport:
         report.add(Finding("warning", "similar-stems",
                            f"stem is {score:.0f}% similar to item '{first}' ({bank.locations[first].path}:"
                            f"{bank.locations[first].line}); vary one of them", loc.path, loc.line, second))
-    for finding in _coverage_findings(bank):
-        report.add(finding)
+    report.add_all(_bank_rule_findings(bank))
+    report.add_all(_coverage_findings(bank))
     report.stats = bank_stats(bank)
     report.add_all(_key_length_tell(report.stats))
     return report
@@ -291,6 +558,8 @@ def bank_stats(bank: Bank) -> dict:
         "scenario_share": sum(i.style == "scenario" for i in bank.items) / n if n else 0.0,
         "key_longest_share": longest / len(singles) if singles else None,
         "key_longest_chance": mean(1 / len(i.options) for i in singles) if singles else None,
+        "scenario_aim": bank.exam.scenario_aim,
+        "decision_scenarios": scenario_shares(bank),
         "case_studies": len(bank.cases),
         "out_of_scope": sorted(o for o in objectives if o not in scope and o not in parents),
     }
@@ -300,10 +569,13 @@ def coverage_tables(bank: Bank) -> str:
     """The objective-by-type matrix and the concept counts, as plain-text tables."""
     by_objective, by_concept = coverage(bank)
     titles = {c.id: c.title for c in bank.exam.concepts}
+    shares = scenario_shares(bank)
     head = "".join(f"{t:>10}" for t in ITEM_TYPES) + f"{'total':>8}"
-    lines = ["", f"{'objective':<18}{head}"]
+    lines = ["", f"{'objective':<18}{head}{'scenarios':>11}"]
     for oid, counts in by_objective.items():
-        lines.append(f"{oid:<18}" + "".join(f"{counts[t]:>10}" for t in ITEM_TYPES) + f"{sum(counts.values()):>8}")
+        share = f"{shares[oid]:>11.0%}" if oid in shares else ""
+        lines.append(f"{oid:<18}" + "".join(f"{counts[t]:>10}" for t in ITEM_TYPES) + f"{sum(counts.values()):>8}"
+                     + share)
     lines += ["", f"{'concept':<26}{head}  title"]
     for cid, counts in by_concept.items():
         flag = "  <-- too few" if sum(counts.values()) < MIN_ITEMS or len(counts) < 2 else ""

@@ -85,6 +85,10 @@ class ExamSpec(Strict):
     rules: ItemRules = ItemRules()
     scope: list[ObjectiveId] = Field(default_factory=list, description="Objectives this bank covers.")
     concepts: list[Concept] = []
+    scenario_aim: float | None = Field(
+        None, ge=0, le=100,
+        description="Percent of each in-scope objective's items meant to be decision scenarios; lint reports "
+                    "the real share per objective against it.")
     objectives: list[ObjectiveNode]
 
 
