@@ -189,3 +189,33 @@ def test_shipped_quiz_blueprint_on_the_shipped_bank(tmp_path):
     assert result.exit_code == 0, result.output
     blueprint = load_blueprint(find_blueprint("aif-c01-task-2.1-quiz"))
     check_examset(read_examset(tmp_path / "q"), load_bank(None), resolve_quotas(blueprint), blueprint)
+
+
+def test_generate_prints_the_table_of_every_form_and_the_forms_agree(tmp_path):
+    result = CliRunner().invoke(cli, ["generate", "--forms", "3", "--seed", "11", "-o", str(tmp_path / "p")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    header = next(line for line in lines if line.strip().startswith("objective"))
+    assert header.split()[-3:] == ["A", "B", "C"]
+    rows = [line.split() for line in lines if line.strip().startswith("aif-c01:")]
+    assert rows and all(row[-1] == row[-2] == row[-3] for row in rows)
+    # The shipped blueprint's counts: 20/6/2/2 by type, 9/15/6 by difficulty, one case study.
+    by_type: dict[str, int] = {}
+    by_level: dict[str, int] = {}
+    for row in rows:
+        by_type[row[1]] = by_type.get(row[1], 0) + int(row[-1])
+        by_level[row[2]] = by_level.get(row[2], 0) + int(row[-1])
+    assert by_type == {"single": 20, "multiple": 6, "matching": 2, "ordering": 2}
+    assert by_level == {"easy": 9, "medium": 15, "hard": 6}
+    assert next(line for line in lines if "case studies" in line).split()[-3:] == ["1", "1", "1"]
+    assert "every one of the 3 forms holds the same table" in result.output
+
+
+def test_a_count_the_bank_cannot_meet_is_named_with_its_line_and_shortfall(tmp_path):
+    blueprint = tmp_path / "bp.yaml"
+    blueprint.write_text("title: Too many\nitems: 30\ntypes: [single, ordering]\n"
+                         "type_counts: {ordering: 25}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["generate", "-b", str(blueprint), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "bp.yaml:4: asks for 25 ordering items per form, but the bank has" in result.stderr
+    assert " short; " in result.stderr and not (tmp_path / "out").exists()

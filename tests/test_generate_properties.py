@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from examkit.generate import generate_examset, resolve_quotas
+from examkit.generate.table import tables
 from examkit.generate.writer import examset_json, key_csv
 from examkit.models import ITEM_TYPES, Blueprint
 
@@ -77,6 +78,7 @@ def test_every_form_satisfies_its_blueprint_and_every_key_is_right(blueprint, se
     check_examset(examset, bank, resolve_quotas(blueprint), blueprint)
     if mode == "scramble":
         assert len({frozenset(p.item_id for p in f.items) for f in examset.forms}) == 1
+    assert_parallel(examset)
     if blueprint.group_by_objective:
         for form in examset.forms:
             objectives = [p.objective for p in form.items]
@@ -89,6 +91,17 @@ def test_case_studies_come_whole_and_together_and_enemies_apart(blueprint, seed,
     bank = case_bank()
     examset = generate_examset(bank, blueprint, forms=forms, seed=seed)
     check_examset(examset, bank, resolve_quotas(blueprint), blueprint)
+    assert_parallel(examset)
+
+
+def assert_parallel(examset) -> None:
+    """Every form holds the recorded table: items per objective, type and difficulty, and cases."""
+    cells, per_form = tables(examset)
+    recorded = ({(c.objective, c.type, c.difficulty): c.count for c in examset.table.cells},
+                examset.table.case_studies)
+    for counts, cases in per_form:
+        assert (counts, cases) == recorded
+    assert sum(recorded[0].values()) == len(examset.forms[0].items)
 
 
 @settings(max_examples=15, deadline=None)

@@ -10,7 +10,7 @@ import pytest
 from examkit.bank import load_bank
 from examkit.errors import ExamkitError
 from examkit.generate import generate_examset, load_blueprint
-from examkit.resources import shipped_bank
+from examkit.resources import shipped_bank, shipped_blueprints
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -30,8 +30,9 @@ def yaml_blocks(text: str) -> list[str]:
     return re.findall(r"```yaml\n(.*?)```", text, re.S)
 
 
-def test_readme_blueprint_example_generates_from_the_shipped_bank(tmp_path: Path):
-    (block,) = [b for b in yaml_blocks(README.read_text(encoding="utf-8")) if b.startswith("title:")]
+def test_readme_blueprint_example_is_the_shipped_file_and_generates(tmp_path: Path):
+    (block,) = [b for b in yaml_blocks(README.read_text(encoding="utf-8")) if "\ntitle:" in b]
+    assert block == (shipped_blueprints() / "aif-c01-task-2.1-practice.yaml").read_text(encoding="utf-8")
     path = tmp_path / "blueprint.yaml"
     path.write_text(block, encoding="utf-8")
     examset = generate_examset(load_bank(), load_blueprint(path), forms=2, seed=1)

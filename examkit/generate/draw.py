@@ -115,7 +115,8 @@ class DrawPlan:
         return plan
 
     def _case_quota(self, blueprint: Blueprint) -> int | None:
-        return len(self.quotas) - 1 if blueprint.max_case_studies is not None else None
+        has_quota = blueprint.max_case_studies is not None or blueprint.case_studies is not None
+        return len(self.quotas) - 1 if has_quota else None
 
     def _eligible_items(self, bank, blueprint: Blueprint) -> tuple[list, list[tuple[int, ...]]]:
         """Items the blueprint allows, each with the quotas it counts towards."""
@@ -124,7 +125,7 @@ class DrawPlan:
         by_type = {q.where[1]: i for i, q in enumerate(self.quotas) if q.where[0] == "type_counts"}
         by_difficulty = {q.where[1]: i for i, q in enumerate(self.quotas) if q.where[0] == "difficulty"}
         listed = {share.id: bucket[index] for index, share in enumerate(blueprint.objectives)}
-        cases_allowed = blueprint.max_case_studies != 0
+        cases_allowed = blueprint.max_case_studies != 0 and blueprint.case_studies != 0
 
         def bucket_of(objective: str) -> int | None:
             if not listed:
@@ -159,6 +160,9 @@ class DrawPlan:
         for needs in item_needs:
             for q in needs:
                 have[q] += 1
+        case_quota = self._case_quota(bp)
+        if case_quota is not None:  # counted per case study, not per item
+            have[case_quota] = len({item.case for item in self.items if item.case is not None})
         types = ", ".join(bp.types)
         problems = []
         if len(self.items) < self.total:
@@ -243,7 +247,9 @@ def _quota_list(blueprint: Blueprint, quotas: Quotas) -> list[Quota]:
         found.append(Quota("items", ("items",), quotas.total))
     found += [Quota(f"{t} items", ("type_counts", t), n) for t, n in quotas.types]
     found += [Quota(f"{d} items", ("difficulty", d), n) for d, n in quotas.difficulty]
-    if blueprint.max_case_studies is not None:
+    if blueprint.case_studies is not None:
+        found.append(Quota("case studies", ("case_studies",), blueprint.case_studies))
+    elif blueprint.max_case_studies is not None:
         found.append(Quota("case studies", ("max_case_studies",), blueprint.max_case_studies, exact=False))
     return found
 

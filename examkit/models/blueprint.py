@@ -59,6 +59,7 @@ class Blueprint(Strict):
     difficulty: dict[Difficulty, float] = Field(default_factory=dict,
                                                 description="Difficulty mix as weights, turned into counts; empty: any mix.")
     max_case_studies: int | None = Field(None, ge=0, description="At most this many case studies per form; 0 excludes them.")
+    case_studies: int | None = Field(None, ge=0, description="Exactly this many case studies per form.")
     group_by_objective: bool = Field(False, description="Print the items grouped by objective instead of fully shuffled.")
     time_limit_minutes: int | None = Field(None, gt=0)
     instructions: str = ""
@@ -69,6 +70,14 @@ class Blueprint(Strict):
     _name: str = PrivateAttr("")
     # Finds the line of a field in the file it was read from; set by the loader.
     _locate: Callable[[tuple], int | None] | None = PrivateAttr(None)
+
+    @model_validator(mode="after")
+    def _case_counts_agree(self):
+        if (self.case_studies is not None and self.max_case_studies is not None
+                and self.case_studies > self.max_case_studies):
+            raise ValueError(f"case_studies is {self.case_studies} but max_case_studies is {self.max_case_studies}; "
+                             "give one of them")
+        return self
 
     @field_validator("types")
     @classmethod
