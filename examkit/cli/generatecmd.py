@@ -23,14 +23,19 @@ import click
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: output/<blueprint name>).")
 @click.option("--force", is_flag=True, help="Overwrite the exam set in a non-empty output folder.")
+@click.option("--stats", "stats", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              metavar="ITEM-ANALYSIS.CSV",
+              help="item-analysis.csv from earlier classes: balance forms by the facility items showed. Repeatable.")
 def generate_command(blueprint_spec: str | None, banks: tuple[Path, ...], forms: int, seed: int | None,
-                     mode: str, group_by_objective: bool | None, output: Path | None, force: bool) -> None:
+                     mode: str, group_by_objective: bool | None, output: Path | None, force: bool,
+                     stats: tuple[Path, ...]) -> None:
     """Build randomized exam forms and their key from a bank and a blueprint.
 
     Writes examset.json (every form as printed, with answers and a manifest) and key.csv.
     """
     from ..bank import load_bank
     from ..errors import display_path
+    from ..generate.stats import read_facility
     from ..generate.table import table_lines
     from ..generate import (
         find_blueprint,
@@ -42,8 +47,9 @@ def generate_command(blueprint_spec: str | None, banks: tuple[Path, ...], forms:
     blueprint_path = find_blueprint(blueprint_spec)
     blueprint = load_blueprint(blueprint_path)
     bank = load_bank(list(banks) or None)
+    facility = read_facility(list(stats)) if stats else None
     examset = generate_examset(bank, blueprint, forms=forms, seed=seed, mode=mode,
-                               group_by_objective=group_by_objective)
+                               group_by_objective=group_by_objective, facility=facility)
     out_dir = output if output is not None else Path("output") / blueprint_path.stem
     written = write_examset(examset, out_dir, force=force)
 
@@ -56,6 +62,10 @@ def generate_command(blueprint_spec: str | None, banks: tuple[Path, ...], forms:
     click.echo(f"  {blueprint.title}; examset.json and key.csv")
     for line in table_lines(examset):
         click.echo(line)
+    if facility is not None:
+        known = sum(1 for item_id in examset.items if item_id in facility)
+        click.echo(f"  expected means use the facility {known} of {len(examset.items)} items showed in "
+                   "earlier classes, and difficulty labels for the rest")
     others = sorted(p.name for p in out_dir.iterdir() if p.resolve() not in written)
     if others:
         # --force replaced the exam set only; files made from the old one would not match it.

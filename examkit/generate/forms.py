@@ -20,6 +20,7 @@ from ..models import FORMAT, Blueprint, ExamSet, Form, FormTable, Manifest, Tabl
 from .blueprint import resolve_quotas
 from .draw import DrawPlan
 from .shuffle import LETTERS, balance_key_slots, make_placer, shuffle
+from .stats import MAX_SPREAD, expected_mean
 
 Mode = Literal["draw", "scramble"]
 MODES: tuple[str, ...] = ("draw", "scramble")
@@ -27,6 +28,8 @@ MAX_FORMS = 10_000
 SEED_RANGE = 1_000_000_000
 # How often a scrambled form may reshuffle to avoid repeating an earlier form's item order.
 REORDER_TRIES = 20
+# How many draws a form may try to bring its expected mean score near the first form's.
+BALANCE_TRIES = 60
 
 
 def new_seed() -> int:
@@ -52,12 +55,15 @@ def generate_examset(
     seed: int | None = None,
     mode: Mode = "draw",
     group_by_objective: bool | None = None,
+    facility: dict[str, float] | None = None,
 ) -> ExamSet:
     """Build `forms` forms from the bank under the blueprint.
 
     mode "draw": each form draws its own items within the blueprint; "scramble": one draw, the
     same items on every form in a different order. `group_by_objective` (default: the
     blueprint's setting) prints items grouped by objective in tree order, shuffled within.
+    `facility` (item id -> percent, from `stats.read_facility`) balances forms by the mean score
+    earlier classes would have had on them; without it the difficulty labels stand in.
     """
     if not 1 <= forms <= MAX_FORMS:
         raise ExamkitError(Problem("forms", None, f"{forms} forms asked; give a number from 1 to {MAX_FORMS}"))
@@ -70,10 +76,11 @@ def generate_examset(
     grouped = blueprint.group_by_objective if group_by_objective is None else group_by_objective
 
     with collector_paused(keep=True):
-        return _generate(bank, blueprint, forms, seed, mode, grouped)
+        return _generate(bank, blueprint, forms, seed, mode, grouped, facility)
 
 
-def _generate(bank, blueprint: Blueprint, forms: int, seed: int, mode: str, grouped: bool) -> ExamSet:
+def _generate(bank, blueprint: Blueprint, forms: int, seed: int, mode: str, grouped: bool,
+              facility: dict[str, float] | None) -> ExamSet:
     plan = DrawPlan(bank, blueprint, resolve_quotas(blueprint))
     scoring = blueprint.scoring
     placers = [make_placer(item, scoring.points_for(item.type)) for item in plan.items]
@@ -86,9 +93,12 @@ def _generate(bank, blueprint: Blueprint, forms: int, seed: int, mode: str, grou
     used_items: dict[int, None] = {}
     table = None
     drawing = plan
+    means: list[float] = []
     for number in range(forms):
         source = drawing
         drawn = fixed_draw if fixed_draw is not None else source.draw(rand)
+        if facility and table is not None and fixed_draw is None:
+            drawn = _balanced(source, drawn, rand, facility, means[0])
         if table is None:
             # The first form's counts per objective, type and difficulty hold for every form.
             table = source.table(drawn)
@@ -99,7 +109,9 @@ def _generate(bank, blueprint: Blueprint, forms: int, seed: int, mode: str, grou
         form_placers = [placers[i] for i in indexes]
         key_slots = balance_key_slots(form_placers, rand)
         placements = [placer.place(rand, slot) for placer, slot in zip(form_placers, key_slots)]
-        built.append(Form.model_construct(letter=form_letter(number), placements=placements))
+        means.append(expected_mean([_weighed_item(plan, i) for i in indexes], facility or {}))
+        built.append(Form.model_construct(letter=form_letter(number), placements=placements,
+                                          expected_mean=round(means[-1], 2)))
         used_items.update(dict.fromkeys(indexes))
 
     used = [plan.items[i] for i in sorted(used_items)]
@@ -128,6 +140,26 @@ def _generate(bank, blueprint: Blueprint, forms: int, seed: int, mode: str, grou
     )
     examset.link_forms()
     return examset
+
+
+def _balanced(plan: DrawPlan, drawn: list[int], random, facility: dict[str, float], target: float) -> list[int]:
+    """A draw whose expected mean score is within MAX_SPREAD / 2 of the first form's, so any two
+    forms differ by at most MAX_SPREAD points; the closest of BALANCE_TRIES draws otherwise."""
+    best, best_gap = drawn, None
+    for _ in range(BALANCE_TRIES):
+        items = [_weighed_item(plan, i) for u in drawn for i in plan.units[u].items]
+        gap = abs(expected_mean(items, facility) - target)
+        if best_gap is None or gap < best_gap:
+            best, best_gap = drawn, gap
+        if gap <= MAX_SPREAD / 2:
+            break
+        drawn = plan.draw(random)
+    return best
+
+
+def _weighed_item(plan: DrawPlan, index: int) -> tuple[str, str, float]:
+    item = plan.items[index]
+    return item.id, item.difficulty, plan.blueprint.scoring.points_for(item.type)
 
 
 def _arrange(plan: DrawPlan, drawn: list[int], random: Callable[[], float], grouped: bool,

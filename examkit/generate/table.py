@@ -58,11 +58,14 @@ def table_lines(examset: ExamSet) -> list[str]:
     letters = [f.letter for f in examset.forms]
     shown = letters[:SHOWN_FORMS]
     width = max([len(c[0]) for c in cells] + [9])
-    lines = [f"  {'objective':<{width}} {'type':<9} {'difficulty':<10} " + " ".join(f"{x:>3}" for x in shown)]
+    lines = [f"  {'objective':<{width}} {'type':<9} {'difficulty':<10} " + " ".join(f"{x:>5}" for x in shown)]
     for cell in cells:
-        counts = " ".join(f"{per_form[i][0].get(cell, 0):>3}" for i in range(len(shown)))
+        counts = " ".join(f"{per_form[i][0].get(cell, 0):>5}" for i in range(len(shown)))
         lines.append(f"  {cell[0]:<{width}} {cell[1]:<9} {cell[2]:<10} {counts}")
-    lines.append(f"  {'case studies':<{width + 21}} " + " ".join(f"{per_form[i][1]:>3}" for i in range(len(shown))))
+    lines.append(f"  {'case studies':<{width + 21}} " + " ".join(f"{per_form[i][1]:>5}" for i in range(len(shown))))
+    means = [examset.forms[i].expected_mean for i in range(len(shown))]
+    if all(m is not None for m in means):
+        lines.append(f"  {'expected mean %':<{width + 21}} " + " ".join(f"{m:>5.1f}" for m in means))
     same = all(t == per_form[0] for t in per_form)
     if len(letters) > 1:
         lines.append(f"  {'every' if same else 'NOT every'} one of the {len(letters)} forms holds the same table"

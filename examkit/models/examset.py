@@ -176,6 +176,8 @@ def print_item(item_id: str, item: SetItem, placement: Placement, position: int)
 class Form(Strict):
     letter: str
     placements: list[Placement]
+    expected_mean: float | None = Field(None, description="Expected mean score in percent, from earlier "
+                                                          "classes' facility where known, else difficulty labels.")
 
     _store: dict[str, SetItem] | None = PrivateAttr(None)
     # The printed items, with the placements list they were printed from: a copy of the form with
