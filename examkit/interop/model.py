@@ -46,6 +46,7 @@ class Question:
     extra_responses: list[Choice] = field(default_factory=list)  # matching responses no premise uses
     order: list[int] = field(default_factory=list)  # ordering: indexes into choices, in the correct order
     answers: list[str] = field(default_factory=list)  # short
+    response_order: list[str] = field(default_factory=list)  # matching: responses as written or printed
     case_title: str | None = None
     case_scenario: str | None = None
     # Where an imported question was written, for error lines and reports.
@@ -62,7 +63,9 @@ class Question:
         return [self.choices[i] for i in self.order] if self.order else list(self.choices)
 
     def responses(self) -> list[str]:
-        """Matching responses: those the premises use (first use order), then the extra ones."""
+        """Matching responses as written or printed; for imports, those the premises use, then the extra ones."""
+        if self.response_order:
+            return list(self.response_order)
         seen = list(dict.fromkeys(p.response for p in self.pairs))
         return seen + [c.text for c in self.extra_responses if c.text not in seen]
 

@@ -56,6 +56,7 @@ def from_bank(bank) -> Package:
             q.pairs = [Pair(p.text, text[p.answer], p.why) for p in item.premises]
             used = {p.answer for p in item.premises}
             q.extra_responses = [Choice(r.text, False, r.why) for r in item.responses if r.key not in used]
+            q.response_order = [r.text for r in item.responses]
         else:
             q.answers = list(item.answers)
         questions.append(q)
@@ -86,6 +87,7 @@ def from_examset(examset) -> Package:
                 q.pairs = [Pair(p.text, text[p.answer], p.why) for p in fi.premises]
                 used = {p.answer for p in fi.premises}
                 q.extra_responses = [Choice(r.text, False, r.why) for r in fi.responses if r.letter not in used]
+                q.response_order = [r.text for r in fi.responses]
             else:
                 q.answers = list(fi.answers)
             questions.append(q)
