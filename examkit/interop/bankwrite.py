@@ -237,7 +237,8 @@ def write_bank(per_file: list[tuple[Path, list[Question]]], out_dir: Path, targe
     if exam_file:
         paths.append(write_atomic(inside(out_dir, "exam.yaml"), _dump(exam_file, header)))
     for source, data in written:
-        paths.append(write_atomic(inside(out_dir, f"{source.stem}.yaml"), _dump(data, header)))
+        name = source.stem if source.stem != "exam" else "exam-items"  # exam.yaml holds the exam
+        paths.append(write_atomic(inside(out_dir, f"{name}.yaml"), _dump(data, header)))
     count = sum(len(d["items"]) for _, d in written)
     blueprint = {"title": f"All imported items ({exam_id})", "exam": exam_id, "items": count}
     if target and target.objective:

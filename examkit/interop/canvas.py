@@ -279,7 +279,7 @@ def read_item(item: Node, shown: str) -> Question | Skipped | Problem:
             pass
     feedback = {f.get("ident"): _mattext(f, lost) for f in item.findall("itemfeedback")}
     links = {}
-    correct: set[str] = set()
+    correct: dict[str, None] = {}  # an ordered set: short answers keep their order
     rp = item.find("resprocessing")
     for cond in rp.findall("respcondition") if rp is not None else []:
         shows = [d.get("linkrefid") for d in cond.findall("displayfeedback")]
@@ -293,8 +293,8 @@ def read_item(item: Node, shown: str) -> Question | Skipped | Problem:
         if scores and var is not None:
             ands = var.find("and")
             if ands is not None:
-                correct |= {v.text.strip() for v in ands.findall("varequal")}
-            correct |= {v for _, v in equals}
+                correct.update(dict.fromkeys(v.text.strip() for v in ands.findall("varequal")))
+            correct.update(dict.fromkeys(v for _, v in equals))
     general = [feedback.get(k) for k in ("general_fb", "correct_fb", "general_incorrect_fb") if feedback.get(k)]
     q.explanation = "\n\n".join(general) or None
     if kind in ("multiple_choice_question", "true_false_question", "multiple_answers_question"):
