@@ -215,9 +215,11 @@ def write_bank(per_file: list[tuple[Path, list[Question]]], out_dir: Path, targe
         items = []
         for q in questions:
             q.id = unique(q.id)
+            missing_before = report.missing_rationales
             data = item_data(q, report)
             reason = _check(data, rules)
             if reason:
+                report.missing_rationales = missing_before  # only kept items count
                 report.skipped.append(Skipped(f"{q.path}:{q.line or 1}", f"question '{q.id}' not imported: {reason}"))
                 continue
             items.append(data)

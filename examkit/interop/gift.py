@@ -170,9 +170,15 @@ def parse_question(block: str, line: int, shown: str) -> Question | Skipped:
         raise GiftError("the answer block '{' is never closed; add '}' after the answers", _line_of(block, open_at, line))
     before, inside, after = raw[:open_at], raw[open_at + 1:close_at], raw[close_at + 1:]
 
+    lost: list[str] = []
+
     def text_of(part: str) -> str:
         shown_text = _show(part)
-        return plain(shown_text)[0] if is_html else shown_text
+        if not is_html:
+            return shown_text
+        text, missing = plain(shown_text)
+        lost.extend(missing)
+        return text
 
     stem = text_of(before)
     if after.strip():  # missing-word format: the blank sits where the braces were
@@ -190,6 +196,8 @@ def parse_question(block: str, line: int, shown: str) -> Question | Skipped:
         body = body.strip()
     if not body:
         return Skipped(where, "an essay question (empty answer block) needs a human grader; left out")
+    if lost:
+        return Skipped(where, f"holds {', '.join(dict.fromkeys(lost))}, which a bank cannot hold")
     if re.fullmatch(r"(T|F|TRUE|FALSE)(#.*)?", body, re.S | re.I):
         value, *notes = body.split("#")
         wrong, right = (notes + [None, None])[:2]

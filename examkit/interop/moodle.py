@@ -16,11 +16,11 @@ from .text import markdown_html, plain, with_case
 from .xmltree import Node, parse_xml
 
 SKIP_PREFIXES = ("$course$", "$system$", "$module$", "$cat1$", "$cat2$", "$cat3$", "top")
-UNSUPPORTED = {"essay": "essay questions need a human grader", "multianswer": "cloze (embedded answers)",
-               "calculated": "calculated questions", "calculatedsimple": "calculated questions",
-               "calculatedmulti": "calculated questions", "ddwtos": "drag-and-drop into text",
-               "ddimageortext": "drag-and-drop onto an image", "ddmarker": "drag-and-drop markers",
-               "gapselect": "select missing words", "randomsamatch": "random short-answer matching",
+UNSUPPORTED = {"essay": "an essay question (it needs a human grader)", "multianswer": "a cloze question (embedded answers)",
+               "calculated": "a calculated question", "calculatedsimple": "a calculated question",
+               "calculatedmulti": "a calculated question", "ddwtos": "a drag-and-drop into text question",
+               "ddimageortext": "a drag-and-drop onto image question", "ddmarker": "a drag-and-drop markers question",
+               "gapselect": "a select-missing-words question", "randomsamatch": "a random short-answer matching question",
                "random": "a random question slot"}
 
 
@@ -152,7 +152,7 @@ def read(data: bytes, shown: str) -> tuple[list[Question], list[Skipped], list[P
             skipped.append(Skipped(where, "a description is not a question; left out"))
             continue
         if kind in UNSUPPORTED:
-            skipped.append(Skipped(where, f"{UNSUPPORTED[kind]} cannot be imported ({kind})"))
+            skipped.append(Skipped(where, f"{UNSUPPORTED[kind]} cannot be imported; left out"))
             continue
         if kind not in ("multichoice", "truefalse", "matching", "ordering", "shortanswer", "numerical"):
             skipped.append(Skipped(where, f"question type '{kind}' cannot be imported"))

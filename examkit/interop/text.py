@@ -86,6 +86,25 @@ class _ToMarkdown(HTMLParser):
         self.pre = 0
         self.skip = 0
         self.unsupported: list[str] = []
+        self.marks: list[tuple[str, int]] = []  # open emphasis: (marker, index in out)
+
+    def _open(self, marker: str) -> None:
+        self.marks.append((marker, len(self.out)))
+        self.out.append(marker)
+
+    def _close(self, marker: str) -> None:
+        """Close emphasis around its text; empty emphasis vanishes, spaces move outside the markers."""
+        if not self.marks or self.marks[-1][0] != marker:
+            return
+        _, start = self.marks.pop()
+        inner = "".join(self.out[start + 1:])
+        del self.out[start:]
+        if inner.strip():
+            lead = inner[: len(inner) - len(inner.lstrip())]
+            trail = inner[len(inner.rstrip()):]
+            self.out.append(f"{lead}{marker}{inner.strip()}{marker}{trail}")
+        else:
+            self.out.append(inner)
 
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style"):
@@ -93,11 +112,11 @@ class _ToMarkdown(HTMLParser):
         elif tag in _UNSUPPORTED:
             self.unsupported.append(_UNSUPPORTED[tag])
         elif tag in ("strong", "b"):
-            self.out.append("**")
+            self._open("**")
         elif tag in ("em", "i"):
-            self.out.append("*")
+            self._open("*")
         elif tag == "code" and not self.pre:
-            self.out.append("`")
+            self._open("`")
         elif tag == "pre":
             self.pre += 1
             self.out.append("\n\n```\n")
@@ -117,11 +136,11 @@ class _ToMarkdown(HTMLParser):
         if tag in ("script", "style"):
             self.skip = max(0, self.skip - 1)
         elif tag in ("strong", "b"):
-            self.out.append("**")
+            self._close("**")
         elif tag in ("em", "i"):
-            self.out.append("*")
+            self._close("*")
         elif tag == "code" and not self.pre:
-            self.out.append("`")
+            self._close("`")
         elif tag == "pre":
             self.pre = max(0, self.pre - 1)
             self.out.append("\n```\n\n")
@@ -145,7 +164,6 @@ def html_to_markdown(html: str) -> tuple[str, list[str]]:
     parser.feed(html)
     parser.close()
     text = "".join(parser.out)
-    text = re.sub(r"\*\*\s*\*\*|(?<!\*)\*\s*\*(?!\*)", "", text)  # empty emphasis from <b></b>
     lines = [line.rstrip() for line in text.split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     text = re.sub(r"[ \t]{2,}", " ", text) if "```" not in text else text
