@@ -29,21 +29,21 @@ def bank():
 
 
 @pytest.fixture(scope="module")
-def exam_dir(tmp_path_factory) -> Path:
+def exam_dir(tmp_path_factory, bank) -> Path:
     folder = tmp_path_factory.mktemp("export") / "exam"
     blueprint = examkit.load_blueprint(examkit.find_blueprint("aif-c01-task-2.1-quiz"))
-    examkit.write_examset(examkit.generate_examset(examkit.load_bank(), blueprint, forms=2, seed=5), folder)
+    examkit.write_examset(examkit.generate_examset(bank, blueprint, forms=2, seed=5), folder)
     return folder
 
 
 @pytest.fixture(scope="module")
-def exports(tmp_path_factory, exam_dir) -> dict:
+def exports(tmp_path_factory, exam_dir, bank) -> dict:
     out = tmp_path_factory.mktemp("exports")
     made = {}
     from examkit.interop import FORMATS
 
     for fmt in FORMATS:
-        made[("bank", fmt)] = examkit.export_lms([examkit.load_bank().files[0].parent], fmt, out / f"bank-{fmt}")
+        made[("bank", fmt)] = examkit.export_lms(bank, fmt, out / f"bank-{fmt}")
         made[("exam", fmt)] = examkit.export_lms(exam_dir, fmt, out / f"exam-{fmt}")
     return made
 
@@ -243,7 +243,7 @@ def test_gift_by_the_rules(exports, bank):
     text = report.path.read_text(encoding="utf-8")
     questions = re.findall(r"^::((?:[^:\\]|\\.)+)::\[markdown\]((?:[^{\\]|\\.)*) \{\n(.*?)\n\}$", text, re.M | re.S)
     items = {i.id: i for i in bank.items}
-    cases = examkit.load_bank().cases
+    cases = bank.cases
     assert len(questions) == len(bank.items) - sum(i.type == "ordering" for i in bank.items)
     assert report.skipped and all("no GIFT form" in s.reason for s in report.skipped)
     for name, stem, body in questions:

@@ -36,9 +36,9 @@ def _pairs(item) -> list[tuple[str, str, str | None]]:
 def round_trip(request, tmp_path_factory, original):
     fmt = request.param
     folder = tmp_path_factory.mktemp(f"rt-{fmt}")
-    exported = examkit.export_lms(original.files[0].parent, fmt, folder / f"bank.{fmt}")
+    exported = examkit.export_lms(original, fmt, folder / f"bank.{fmt}")
     report = examkit.import_lms(exported.path, folder / "bank")
-    return fmt, report, examkit.load_bank(folder / "bank")
+    return fmt, report, report.bank
 
 
 def test_items_come_back(round_trip, original):
@@ -96,13 +96,13 @@ def test_imported_bank_lints_and_generates(round_trip, tmp_path):
 
 
 def test_reimport_updates_instead_of_duplicating(tmp_path, original):
-    exported = examkit.export_lms(original.files[0].parent, "gift", tmp_path / "bank.gift")
+    exported = examkit.export_lms(original, "gift", tmp_path / "bank.gift")
     first = examkit.import_lms(exported.path, tmp_path / "bank")
     text = exported.path.read_text(encoding="utf-8")
     exported.path.write_text(text.replace("[markdown]", "[markdown]Changed: ", 1), encoding="utf-8")
     second = examkit.import_lms(exported.path, tmp_path / "bank")
     assert first.imported == second.imported
-    bank = examkit.load_bank(tmp_path / "bank")
+    bank = second.bank
     assert len(bank.items) == first.imported
     changed = [i for i in bank.items if i.stem.startswith("Changed: ")]
     assert len(changed) == 1 and changed[0].id in {i.id for i in original.items}
@@ -114,7 +114,7 @@ def test_exam_folder_round_trip(tmp_path, original):
     examkit.write_examset(examset, tmp_path / "exam")
     exported = examkit.export_lms(tmp_path / "exam", "moodle-xml", tmp_path / "exam.xml")
     report = examkit.import_lms(exported.path, tmp_path / "bank")
-    bank = examkit.load_bank(tmp_path / "bank")
+    bank = report.bank
     printed = {fi.item_id: fi for form in examset.forms for fi in form.items}
     assert {i.id for i in bank.items} == set(printed)
     # Each form became one category, so each form is one objective of the imported exam.

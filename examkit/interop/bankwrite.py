@@ -39,6 +39,7 @@ class ImportReport:
     blueprint: Path | None = None
     exam_id: str = ""
     problems: list[Problem] = field(default_factory=list)  # broken questions, each left out
+    bank: object = None  # the bank as written, loaded back: the proof that it validates
 
 
 @dataclass
@@ -248,7 +249,7 @@ def write_bank(per_file: list[tuple[Path, list[Question]]], out_dir: Path, targe
     report.blueprint = write_atomic(inside(out_dir, f"{exam_id}.blueprint"), _dump(blueprint, ""))
     report.files = paths
     report.imported = count
-    load_bank([out_dir, *(target.bank_paths if target else [])])  # the promise: it validates as written
+    report.bank = load_bank([out_dir, *(target.bank_paths if target else [])])  # the promise: it validates
     return report
 
 

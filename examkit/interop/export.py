@@ -39,14 +39,24 @@ def default_output(sources: list[Path], fmt: str, name: str) -> Path:
     return inside(folder, name + FORMATS[fmt][1])
 
 
-def export_lms(sources: list[Path] | Path, fmt: str, output: Path | None = None) -> ExportReport:
-    """Write a bank (every item, grouped by objective) or an exam folder (each form one quiz) as `fmt`."""
+def export_lms(sources, fmt: str, output: Path | None = None) -> ExportReport:
+    """Write a bank (every item, grouped by objective) or an exam folder (each form one quiz) as `fmt`.
+
+    `sources`: bank files and folders or an exam folder, or an already loaded `Bank` or `ExamSet`."""
     from ..fileio import write_atomic
 
     if fmt not in FORMATS:
         raise ExamkitError(Problem(fmt, None, f"unknown format; use one of {', '.join(FORMATS)}"))
-    sources = [sources] if isinstance(sources, Path) else list(sources)
-    package = load_package(sources)
+    from ..bank.load import Bank
+    from ..models import ExamSet
+    from .source import from_bank, from_examset
+
+    if isinstance(sources, (Bank, ExamSet)):  # already loaded (the API; tests)
+        package = from_bank(sources) if isinstance(sources, Bank) else from_examset(sources)
+        sources = [sources.files[0].parent] if isinstance(sources, Bank) else [Path("output")]
+    else:
+        sources = [sources] if isinstance(sources, Path) else list(sources)
+        package = load_package(sources)
     module = importlib.import_module(f"examkit.interop.{FORMATS[fmt][0]}")
     content, skipped = module.export(package, package.partial)
     target = output if output is not None else default_output(sources, fmt, package.exam_id)
