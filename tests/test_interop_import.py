@@ -198,6 +198,9 @@ def test_broken_files_name_file_and_line(here):
     ]
     assert "imported 1 items" in result.output
 
+    (here / "latin1.xml").write_bytes('<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n<question type="shortanswer">'
+                                      '<questiontext><text>Caf\xe9?</text></questiontext></question></quiz>\n'
+                                      .encode("latin-1"))
     result = runner.invoke(cli, ["import", "broken.aiken", "-o", "out2"])
     assert [line for line in result.output.splitlines() if line.startswith("error: ")] == [
         "error: broken.aiken:1: the question has no 'ANSWER:' line; add 'ANSWER: <letter>' after its options",
@@ -208,6 +211,8 @@ def test_broken_files_name_file_and_line(here):
         ("broken-fraction.xml", "error: broken-fraction.xml:7: fraction '35' is not on Moodle's list of grades"),
         ("broken-markup.xml", "error: broken-markup.xml:6: malformed XML (mismatched tag); fix the markup"),
         ("latin1.gift", "error: latin1.gift:1: not UTF-8 text (byte 0xe9); save the file as UTF-8"),
+        ("latin1.xml", "error: latin1.xml:3: malformed XML (not well-formed (invalid token)); save the file as "
+                       "UTF-8 or declare its encoding"),
     ]:
         result = runner.invoke(cli, ["import", name, "-o", "out3"])
         assert result.exit_code == 1, result.output  # nothing could be imported
@@ -251,3 +256,39 @@ def test_item_ids_are_stable_and_unique(here):
     assert (here / "a" / "moodle-docs.yaml").read_text() == (here / "b" / "moodle-docs.yaml").read_text()
     ids = [i.id for i in examkit.load_bank(here / "a").items]
     assert len(ids) == len(set(ids)) == first.imported == second.imported
+
+
+def test_moodle_numerical_with_tolerance_is_left_out(here):
+    (here / "num.xml").write_text(
+        '<?xml version="1.0"?>\n<quiz>\n<question type="numerical"><name><text>Pi</text></name>'
+        '<questiontext><text>Give pi.</text></questiontext>'
+        '<answer fraction="100"><text>3.14</text><tolerance>0.01</tolerance></answer></question>\n'
+        '<question type="numerical"><name><text>Dozen</text></name>'
+        '<questiontext><text>How many in a dozen?</text></questiontext>'
+        '<answer fraction="100"><text>12</text><tolerance>0</tolerance></answer></question>\n</quiz>\n')
+    report = examkit.import_lms(Path("num.xml"), here / "out")
+    assert [str(s) for s in report.skipped] == [
+        "num.xml:3: a numerical question with a tolerance cannot be graded as a short answer; left out"]
+    assert [(i.type, i.answers) for i in report.bank.items] == [("short", ["12"])]
+
+
+def test_xml_entities_are_refused(here):
+    """A 'billion laughs' file declares entities that expand to gigabytes; none are read."""
+    (here / "laughs.xml").write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE quiz [\n <!ENTITY lol "lol">\n'
+        ' <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">\n]>\n'
+        '<quiz><question type="shortanswer"><name><text>&lol2;</text></name></question></quiz>\n')
+    result = CliRunner().invoke(cli, ["import", "laughs.xml", "-o", "out"])
+    assert result.exit_code == 1
+    assert result.output.startswith("error: laughs.xml:3: the XML declares entities, which examkit does not read")
+
+
+def test_zip_bombs_are_refused(here):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("imsmanifest.xml", "<manifest/>")
+        archive.writestr("items/big.xml", b"<assessmentItem>" + b" " * (101 * 1024 * 1024))
+    (here / "bomb.zip").write_bytes(buffer.getvalue())
+    result = CliRunner().invoke(cli, ["import", "bomb.zip", "-o", "out"])
+    assert result.exit_code == 1
+    assert result.output.startswith("error: bomb.zip: the zip unpacks to more than 100 MB")

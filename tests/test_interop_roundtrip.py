@@ -5,7 +5,6 @@ generates an exam from the blueprint the import wrote."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

@@ -10,15 +10,13 @@ are positive; HTML inside `mattext` is entity-escaped text, never markup.
 from __future__ import annotations
 
 import hashlib
-import io
 import xml.etree.ElementTree as ET
-import zipfile
 
 from ..errors import Problem
 from .model import Choice, Package, Pair, Question, Quiz, Skipped, general_feedback
 from .moodle import split_category
-from .qti21 import zip_bytes
-from .text import markdown_html, ncname, plain, with_case
+from .qti21 import open_zip, zip_bytes
+from .text import markdown_html, plain, with_case
 from .xmlout import to_string
 from .xmltree import Node, parse_xml
 
@@ -337,10 +335,7 @@ def read(data: bytes, shown: str) -> tuple[list[Question], list[Skipped], list[P
 
     documents: list[tuple[bytes, str]] = []
     if data[:2] == b"PK":
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile:
-            return [], [], [Problem(shown, None, "not a readable zip file; download the export again")]
+        archive = open_zip(data, shown)
         for name in sorted(archive.namelist()):
             if name.endswith(".xml") and not name.endswith(("imsmanifest.xml", "assessment_meta.xml")):
                 documents.append((archive.read(name), f"{shown}!{name}"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib
 import re
-import zipfile
 from pathlib import Path
 
 from ..errors import ExamkitError, Problem, display_path
@@ -33,12 +32,10 @@ def decode(data: bytes, shown: str) -> tuple[str, Problem | None]:
 def detect(data: bytes, shown: str) -> str:
     """The format of a file from its content."""
     if data[:2] == b"PK":
-        try:
-            names = zipfile.ZipFile(__import__("io").BytesIO(data)).namelist()
-            archive = zipfile.ZipFile(__import__("io").BytesIO(data))
-        except zipfile.BadZipFile:
-            raise ExamkitError(Problem(shown, None, "not a readable zip file; download the export again")) from None
-        for name in names:
+        from .qti21 import open_zip
+
+        archive = open_zip(data, shown)
+        for name in archive.namelist():
             if name.endswith(".xml"):
                 head = archive.read(name)[:4000]
                 if b"questestinterop" in head:
@@ -121,15 +118,11 @@ def _existing_exam(exam: str, objective: str) -> Target:
     from ..bank import load_bank
     from ..resources import shipped_bank
 
-    path = Path(exam)
-    if path.is_dir():
-        bank_path = path
-    elif exam == shipped_bank().name or exam == "aif-c01":
-        bank_path = shipped_bank()
-    else:
+    bank_path = Path(exam) if Path(exam).is_dir() else shipped_bank()
+    bank = load_bank(bank_path)
+    if not Path(exam).is_dir() and bank.exam.id != exam:
         raise ExamkitError(Problem("--exam", None, f"no bank found for exam '{exam}'; give the folder of its bank "
                                                    "(--exam banks/mine)"))
-    bank = load_bank(bank_path)
     if objective not in bank.objectives:
         raise ExamkitError(Problem("--objective", None, f"'{objective}' is not an objective of {bank.exam.id}; "
                                                         "see examkit list"))

@@ -160,6 +160,9 @@ def read(data: bytes, shown: str) -> tuple[list[Question], list[Skipped], list[P
         lost: list[str] = []
         try:
             q = _question(node, kind, shown, lost)
+        except _Unsupported as exc:
+            skipped.append(Skipped(where, str(exc)))
+            continue
         except ValueError as exc:
             problems.append(Problem(shown, getattr(exc, "line", node.line), str(exc)))
             continue
@@ -169,6 +172,10 @@ def read(data: bytes, shown: str) -> tuple[list[Question], list[Skipped], list[P
         q.category, q.path, q.line = list(category), shown, node.line
         questions.append(q)
     return questions, skipped, problems
+
+
+class _Unsupported(Exception):
+    """A question examkit cannot hold: reported and left out, not an error in the file."""
 
 
 class _LineError(ValueError):
@@ -234,6 +241,8 @@ def _question(node: Node, kind: str, shown: str, lost: list[str]) -> Question:
         q.choices = [Choice(_md(a, lost)) for a in steps]
         q.order = list(range(len(steps)))
     else:
+        if any(float(a.textof("tolerance") or 0) for a in answers):
+            raise _Unsupported("a numerical question with a tolerance cannot be graded as a short answer; left out")
         q.type = "short"
         q.answers = [plain(a.textof("text"))[0] for a in answers if float(a.get("fraction", "0") or 0) > 0]
         fb = [_md(a.find("feedback"), lost) for a in answers]

@@ -367,11 +367,25 @@ def _collect(results) -> tuple[list[Question], list[Skipped], list[Problem]]:
     return out
 
 
-def read_zip(data: bytes, shown: str) -> tuple[list[Question], list[Skipped], list[Problem]]:
+MAX_UNZIPPED = 100 * 1024 * 1024  # a quiz package is kilobytes to a few megabytes; a zip bomb is not
+
+
+def open_zip(data: bytes, shown: str) -> zipfile.ZipFile:
+    """A package's zip, refused when unreadable or when it would unpack to more than MAX_UNZIPPED."""
+    from ..errors import ExamkitError
+
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        return [], [], [Problem(shown, None, "not a readable zip file; download the package again")]
+        raise ExamkitError(Problem(shown, None, "not a readable zip file; download the export again")) from None
+    if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
+        raise ExamkitError(Problem(shown, None, f"the zip unpacks to more than {MAX_UNZIPPED >> 20} MB, far more "
+                                                "than any quiz; check that it is the LMS export"))
+    return archive
+
+
+def read_zip(data: bytes, shown: str) -> tuple[list[Question], list[Skipped], list[Problem]]:
+    archive = open_zip(data, shown)
     names = set(archive.namelist())
     results = []
     done: set[str] = set()
