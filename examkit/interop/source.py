@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import ExamkitError, Problem, display_path
+from ..errors import ExamkitError, Problem
 from .model import Choice, Package, Pair, Question, Quiz
 
 
@@ -94,7 +94,3 @@ def from_examset(examset) -> Package:
         quizzes.append(Quiz(f"form-{form.letter.lower()}", f"{examset.title} (form {form.letter})", questions))
     return Package(examset.exam, examset.exam_title or examset.title, quizzes, titles, from_examset=True,
                    partial=frozenset(examset.scoring.partial_credit))
-
-
-def shown(paths: list[Path]) -> str:
-    return ", ".join(display_path(p) for p in paths)

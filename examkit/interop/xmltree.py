@@ -21,6 +21,7 @@ class Node:
     line: int
     children: list[Node] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)  # text directly inside, in order
+    mixed: list = field(default_factory=list)  # text and children in document order
 
     @property
     def text(self) -> str:
@@ -38,10 +39,13 @@ class Node:
         return [c for c in self.children if c.tag == tag]
 
     def iter(self, tag: str | None = None) -> Iterator[Node]:
-        if tag is None or self.tag == tag:
-            yield self
-        for child in self.children:
-            yield from child.iter(tag)
+        """This node and all below it in document order (a loop, not recursion: files nest deep)."""
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            if tag is None or node.tag == tag:
+                yield node
+            stack.extend(reversed(node.children))
 
     def get(self, name: str, default: str | None = None) -> str | None:
         return self.attrib.get(name, default)
@@ -49,27 +53,6 @@ class Node:
     def textof(self, *path: str) -> str:
         node = self.find(*path)
         return node.text if node is not None else ""
-
-    def inner_xml(self) -> str:
-        """The content as markup again (QTI and Canvas keep XHTML inside their elements)."""
-        from html import escape
-
-        out: list[str] = []
-
-        def walk(node: Node) -> None:
-            for piece in node.mixed:
-                if isinstance(piece, str):
-                    out.append(escape(piece, quote=False))
-                else:
-                    attrs = "".join(f' {k}="{escape(v)}"' for k, v in piece.attrib.items())
-                    out.append(f"<{piece.tag}{attrs}>")
-                    walk(piece)
-                    out.append(f"</{piece.tag}>")
-
-        walk(self)
-        return "".join(out)
-
-    mixed: list = field(default_factory=list)  # text and children in document order
 
 
 def _local(name: str) -> str:
