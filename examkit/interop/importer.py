@@ -157,6 +157,9 @@ def import_lms(paths: list[Path] | Path, out_dir: Path, fmt: str | None = None, 
         except ExamkitError as exc:
             problems += exc.problems
             continue
+        except RecursionError:
+            problems.append(Problem(shown, None, "the markup nests too deeply to be a quiz; export the file again"))
+            continue
         report.skipped += skipped
         problems += found
         per_file.append((path, questions))
