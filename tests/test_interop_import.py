@@ -292,3 +292,14 @@ def test_zip_bombs_are_refused(here):
     result = CliRunner().invoke(cli, ["import", "bomb.zip", "-o", "out"])
     assert result.exit_code == 1
     assert result.output.startswith("error: bomb.zip: the zip unpacks to more than 100 MB")
+
+
+def test_the_same_case_in_two_files_stays_valid(here):
+    case = "Case study\\: A shop\\n\\nA shop sells tea.\\n\\nQuestion\\: "
+    text = f"{case}What does it sell? {{=tea ~coffee ~cake}}\n\n{case}Where? {{=online ~nowhere ~moon}}\n"
+    for name in ("one.gift", "two.gift"):
+        (here / name).write_text(text, encoding="utf-8")
+    report = examkit.import_lms([Path("one.gift"), Path("two.gift")], here / "out")
+    assert len(report.bank.items) == 4 and len(report.bank.cases) == 2
+    assert {c.scenario for c in report.bank.cases.values()} == {"A shop sells tea."}
+    assert {i.stem for i in report.bank.items} == {"What does it sell?", "Where?"}

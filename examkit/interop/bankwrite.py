@@ -161,14 +161,14 @@ def _check(data: dict, rules) -> str | None:
 def _assign_cases(questions: list[Question]) -> dict[str, dict]:
     """Stems written as 'Case study: title / scenario / Question: stem' shared by two or more
     items become a case study again; a lone one keeps its scenario in the stem."""
-    groups: dict[tuple[str, str], list[tuple[Question, str]]] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list[tuple[Question, str]]] = defaultdict(list)
     for q in questions:
         title, scenario, stem = split_case(q.stem)
-        if title:
-            groups[(title, scenario)].append((q, stem))
+        if title:  # one case per source file, as each file becomes one bank file
+            groups[(q.path, title, scenario)].append((q, stem))
     cases: dict[str, dict] = {}
     ids = UniqueIds()
-    for (title, scenario), members in groups.items():
+    for (_, title, scenario), members in groups.items():
         if len(members) < 2:
             continue
         case_id = ids("case-" + slug(title, 50))
