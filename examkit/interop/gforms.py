@@ -85,7 +85,8 @@ def _wrong_feedback(q: Question) -> str:
 
 
 def question_data(q: Question) -> dict:
-    data: dict = {"id": q.id, "title": q.stem, "points": q.points}
+    # Forms takes whole points only (setPoints(Integer)); a fractional value is rounded, never below 1.
+    data: dict = {"id": q.id, "title": q.stem, "points": max(1, round(q.points))}
     if q.case_scenario:
         data["help"] = f"Case study: {q.case_title}\n\n{q.case_scenario}"
     if q.type in ("single", "multiple"):
