@@ -38,6 +38,8 @@ _API = {
     "GradeOptions": "examkit.grade",
     "grade_files": "examkit.grade",
     "write_results": "examkit.grade",
+    "export_lms": "examkit.interop",
+    "import_lms": "examkit.interop",
 }
 
 __all__ = ["__version__", *_API]

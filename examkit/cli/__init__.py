@@ -15,6 +15,7 @@ from ..errors import ExamkitError
 from .bankcmds import lint_command, list_command, schema_command, validate_command
 from .generatecmd import generate_command
 from .gradecmd import grade_command
+from .interopcmds import export_command, import_command
 from .rendercmd import render_command
 
 
@@ -47,6 +48,8 @@ for command in (
     generate_command,
     render_command,
     grade_command,
+    export_command,
+    import_command,
 ):
     cli.add_command(command)
 

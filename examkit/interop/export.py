@@ -1,0 +1,65 @@
+"""`examkit export`: a bank or an exam folder written in an LMS's format, with what the format
+cannot hold listed one line per item."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ExamkitError, Problem
+from .model import Skipped
+from .source import load_package
+
+# format -> (module, file suffix)
+FORMATS = {
+    "moodle-xml": ("moodle", ".moodle.xml"),
+    "gift": ("gift", ".gift.txt"),
+    "aiken": ("aiken", ".aiken.txt"),
+    "qti21": ("qti21", ".qti21.zip"),
+    "canvas": ("canvas", ".canvas.zip"),
+    "google-forms": ("gforms", ".gs"),
+}
+
+
+@dataclass
+class ExportReport:
+    path: Path
+    format: str
+    quizzes: int = 0
+    written: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def default_output(sources: list[Path], fmt: str, name: str) -> Path:
+    """Beside an exam set (EXAMDIR/lms/...), else output/; the name comes from the exam id."""
+    from ..fileio import EXAMSET_FILE, inside
+
+    folder = sources[0] / "lms" if len(sources) == 1 and (sources[0] / EXAMSET_FILE).is_file() else Path("output")
+    return inside(folder, name + FORMATS[fmt][1])
+
+
+def export_lms(sources, fmt: str, output: Path | None = None) -> ExportReport:
+    """Write a bank (every item, grouped by objective) or an exam folder (each form one quiz) as `fmt`.
+
+    `sources`: bank files and folders or an exam folder, or an already loaded `Bank` or `ExamSet`."""
+    from ..fileio import write_atomic
+
+    if fmt not in FORMATS:
+        raise ExamkitError(Problem(fmt, None, f"unknown format; use one of {', '.join(FORMATS)}"))
+    from ..bank.load import Bank
+    from ..models import ExamSet
+    from .source import from_bank, from_examset
+
+    if isinstance(sources, (Bank, ExamSet)):  # already loaded (the API; tests)
+        package = from_bank(sources) if isinstance(sources, Bank) else from_examset(sources)
+        sources = [sources.files[0].parent] if isinstance(sources, Bank) else [Path("output")]
+    else:
+        sources = [sources] if isinstance(sources, Path) else list(sources)
+        package = load_package(sources)
+    module = importlib.import_module(f"examkit.interop.{FORMATS[fmt][0]}")
+    content, skipped = module.export(package, package.partial)
+    target = output if output is not None else default_output(sources, fmt, package.exam_id)
+    write_atomic(target, content)
+    total = sum(len(q.questions) for q in package.quizzes)
+    return ExportReport(target, fmt, len(package.quizzes), total - len(skipped), skipped)
