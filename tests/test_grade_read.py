@@ -254,3 +254,22 @@ def test_grid_columns_out_of_range_or_for_one_row_twice_are_refused(tmp_path, ex
                          encoding="utf-8")
         with pytest.raises(ExamkitError, match=message):
             grade_files(examset, [sheet])
+
+
+def test_a_grid_row_named_feedback_is_an_answer_not_the_quiz_feedback_column(tmp_path, examset):
+    """Google writes a question's feedback as "Stem [Feedback]"; a grid row called Feedback looks the same."""
+    renamed = examset.model_copy(deep=True)
+    match = renamed.items["life-match"]
+    match.premises[next(i for i, p in enumerate(match.premises) if p.text == "Deployment")].text = "Feedback"
+    renamed.link_forms()
+    stem = "Match each lifecycle stage to its main activity."
+    sheet = tmp_path / "export.csv"
+    sheet.write_text(
+        f'Timestamp,Email Address,{stem} [Pre-training],{stem} [Fine-tuning],{stem} [Feedback]\n'
+        "2025,ann@example.org,Learn broad patterns from large general-purpose data,"
+        "Update the weights with a smaller task-specific dataset,Integrate the model into production systems\n",
+        encoding="utf-8")
+    run = grade_files(renamed, [sheet], GradeOptions(form="A"))
+    mapping = "\n".join(run.sheets[0].mapping())
+    assert 'row "Feedback"' in mapping and "points and feedback, ignored" not in mapping
+    assert run.results[0].outcomes[3].points == 1  # all three rows read: full marks for the matching item

@@ -111,7 +111,8 @@ def test_responses_export_maps_back_through_grade(recorded, exam_dir, tmp_path):
         run = examkit.grade_files(examset, [path], examkit.GradeOptions(form=form.letter))
         result = run.results[0]
         assert not result.reasons, result.reasons
-        assert result.percent == 100
+        lost = [(k.item_id, o.raw, o.answer, o.method, o.result) for k, o in zip(run.keys[form.letter], result.outcomes) if o.points < k.points]
+        assert result.percent == 100, lost
 
 
 def test_bank_text_cannot_break_out_of_the_script(tmp_path):

@@ -115,11 +115,15 @@ def test_exam_folder_round_trip(tmp_path, original):
     report = examkit.import_lms(exported.path, tmp_path / "bank")
     bank = report.bank
     printed = {fi.item_id: fi for form in examset.forms for fi in form.items}
-    assert {i.id for i in bank.items} == set(printed)
+    # Forms are parallel and may share items: an item on two forms is a question in each quiz
+    # (one question when both print it alike, as a short answer).
+    ids = {i.id for i in bank.items}
+    assert set(printed) <= ids and len(ids) <= sum(len(f.items) for f in examset.forms)
+    on_one_form = {i for i in printed if sum(i == fi.item_id for f in examset.forms for fi in f.items) == 1}
     # Each form became one category, so each form is one objective of the imported exam.
     assert sorted(o.title for o in bank.objectives.values()) == sorted(
         f"{examset.title} (form {f.letter})" for f in examset.forms)
     for item in bank.items:
-        if item.type in ("single", "multiple"):  # options in the printed order
+        if item.type in ("single", "multiple") and item.id in on_one_form:  # options in the printed order
             assert [o.text for o in item.options] == [o.text for o in printed[item.id].options]
     assert report.blueprint.is_file()

@@ -112,8 +112,13 @@ def _classify(index: int, label: str, stems: _Stems, meta: dict[str, str], shown
         role = meta[norm]
         priority = {"name": 1, "email": 2, "email address": 2, "id": 3}.get(norm, 1)
         return Column(index, label, role, priority=priority if role == "student" else 0)
-    if _MS_QUIZ.match(label) or _GOOGLE_QUIZ.match(label):
+    if _MS_QUIZ.match(label):
         return Column(index, label, "quiz")
+    if _GOOGLE_QUIZ.match(label):
+        # "Stem [Feedback]" is Google's feedback column, unless the stem is a grid question with
+        # a row called so (a lifecycle stage named Feedback): then it is that row's answer.
+        grid = _grid(index, label, stems, where, shown)
+        return grid if grid and normalise(grid.sub or "") in ("feedback", "score") else Column(index, label, "quiz")
     if label.strip() in stems.items:
         return Column(index, label, "answer", item_id=label.strip(), score=100.0)
     position = position_of(label)
