@@ -43,9 +43,10 @@ def test_list_shows_the_tree_with_counts():
     result = run("list", str(MINI_BANK))
     assert result.exit_code == 0
     rows = result.output.splitlines()
-    assert rows[1].split() == ["objective", "single", "multi", "match", "order", "short", "total", "title"]
-    assert rows[2].split()[:7] == ["1", "2", "1", "1", "1", "2", "7"]
-    assert rows[3].split()[:7] == ["1.1", "2", "1", "0", "0", "1", "4"]
+    assert rows[1].split() == ["objective", "single", "multiple", "matching", "ordering", "short", "numeric",
+                               "total", "title"]
+    assert rows[2].split()[:8] == ["1", "2", "1", "1", "1", "2", "0", "7"]
+    assert rows[3].split()[:8] == ["1.1", "2", "1", "0", "0", "1", "0", "4"]
     assert rows[-1] == "7 items, 1 case studies"
 
 

@@ -67,7 +67,7 @@ def list_command(paths: tuple[Path, ...], show_all: bool) -> None:
     bank = _load(paths)
     objectives = bank.objectives
     totals = objective_counts(bank)
-    header = f"{'objective':<16} {'single':>6} {'multi':>6} {'match':>6} {'order':>6} {'short':>6} {'total':>6}  title"
+    header = f"{'objective':<16} " + " ".join(f"{t:>8}" for t in ITEM_TYPES) + f" {'total':>6}  title"
     click.echo(f"{bank.exam.title} (guide {bank.exam.guide_version or '?'})")
     click.echo(header)
     for oid, obj in objectives.items():
@@ -76,7 +76,7 @@ def list_command(paths: tuple[Path, ...], show_all: bool) -> None:
             continue
         indent = "  " * obj.depth
         weight = f" [{obj.weight:g}%]" if obj.weight else ""
-        cells = " ".join(f"{counts[t]:>6}" for t in ITEM_TYPES)
+        cells = " ".join(f"{counts[t]:>8}" for t in ITEM_TYPES)
         title = obj.title if len(obj.title) <= 70 else obj.title[:67] + "..."
         click.echo(f"{indent + oid.split(':', 1)[1]:<16} {cells} {sum(counts.values()):>6}  {title}{weight}")
     click.echo(f"{len(bank.items)} items, {len(bank.cases)} case studies")
