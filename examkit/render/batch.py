@@ -126,23 +126,31 @@ def _run_in_worker(job: Job) -> JobResult:
     return run_job(job, _WORKER)
 
 
+def document_html(context: RenderContext, doc: str, letter: str | None):
+    """The HTML of one document, and the answer sheet's layout (None for other documents)."""
+    from .html import render_document
+    from .sheet import layout_sheet
+
+    examset = context.examset
+    # By the exact letter the plan took from the exam set (`ExamSet.form` upper-cases it).
+    form = next(f for f in examset.forms if f.letter == letter) if letter else None
+    layout = layout_sheet(examset, form, context.paper, context.fingerprint) if doc == "sheet" else None
+    return render_document(context.env, doc, examset, form, paper=context.paper, layout=layout), layout
+
+
 def run_job(job: Job, context: RenderContext) -> JobResult:
     """Render one document to its files; template errors come back as problems, not raised."""
     import jinja2
 
-    from .html import render_document, template_folders
+    from .html import template_folders
     from .pdf import render_pdf_bytes
     from .sandbox import template_problem
-    from .sheet import layout_json, layout_sheet
+    from .sheet import layout_json
 
     started = time.perf_counter()
     result = JobResult(job)
-    examset = context.examset
-    # By the exact letter the plan took from the exam set (`ExamSet.form` upper-cases it).
-    form = next(f for f in examset.forms if f.letter == job.form) if job.form else None
-    layout = layout_sheet(examset, form, context.paper, context.fingerprint) if job.doc == "sheet" else None
     try:
-        html = render_document(context.env, job.doc, examset, form, paper=context.paper, layout=layout)
+        html, layout = document_html(context, job.doc, job.form)
     except jinja2.TemplateError as exc:
         result.problems.append(template_problem(exc, f"{job.doc}.html.j2"))
         return result
