@@ -106,11 +106,9 @@ _WORKER: RenderContext | None = None
 def prepare(folder: Path, templates: Path | None, paper: str) -> RenderContext:
     """Read the exam set and set up the templates once per process."""
     from .html import make_environment, template_folders
-    from .sheet import examset_fingerprint
 
     context = RenderContext(folder.resolve(), templates, paper)
     context.examset = read_examset(context.folder)
-    context.fingerprint = examset_fingerprint(context.examset)
     context.env = make_environment(templates)
     context.roots = [*template_folders(templates), context.folder]
     return context
@@ -128,13 +126,15 @@ def _run_in_worker(job: Job) -> JobResult:
 
 def document_html(context: RenderContext, doc: str, letter: str | None):
     """The HTML of one document, and the answer sheet's layout (None for other documents)."""
+    from . import sheet
     from .html import render_document
-    from .sheet import layout_sheet
 
     examset = context.examset
+    if doc == "sheet" and not context.fingerprint:  # only answer sheets print it; it hashes the whole set
+        context.fingerprint = sheet.examset_fingerprint(examset)
     # By the exact letter the plan took from the exam set (`ExamSet.form` upper-cases it).
     form = next(f for f in examset.forms if f.letter == letter) if letter else None
-    layout = layout_sheet(examset, form, context.paper, context.fingerprint) if doc == "sheet" else None
+    layout = sheet.layout_sheet(examset, form, context.paper, context.fingerprint) if doc == "sheet" else None
     return render_document(context.env, doc, examset, form, paper=context.paper, layout=layout), layout
 
 
@@ -229,11 +229,13 @@ def render_folder(
 
     `progress(result, total)` is called as each job finishes, `total` being the number of jobs.
     """
+    from .pdf import import_in_background
     from .sheet import PAPER_SIZES
 
     started = time.perf_counter()
     formats = parse_list(formats, FORMATS, "format")
     only = parse_list(only, DOCUMENTS, "document")
+    importing = import_in_background() if "pdf" in formats else None
     if paper not in PAPER_SIZES:
         raise ExamkitError(Problem("paper", None, f"unknown paper {paper}; choose from {', '.join(PAPER_SIZES)}"))
     if templates is not None and not Path(templates).is_dir():
@@ -250,7 +252,8 @@ def render_folder(
             if progress:
                 progress(results[job], len(planned))
     else:
-        if "pdf" in formats:
+        if importing is not None:
+            importing.join()  # never fork while a thread holds the import lock
             import weasyprint  # noqa: F401  (imported once here, inherited by forked workers)
         with ProcessPoolExecutor(workers, mp_context=_mp_context(), initializer=_init_worker,
                                  initargs=(Path(folder), templates, paper)) as pool:
