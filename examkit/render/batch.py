@@ -229,13 +229,13 @@ def render_folder(
 
     `progress(result, total)` is called as each job finishes, `total` being the number of jobs.
     """
-    from .pdf import import_in_background
+    from ..warmup import import_in_background
     from .sheet import PAPER_SIZES
 
     started = time.perf_counter()
     formats = parse_list(formats, FORMATS, "format")
     only = parse_list(only, DOCUMENTS, "document")
-    importing = import_in_background() if "pdf" in formats else None
+    importing = import_in_background("weasyprint") if "pdf" in formats else None
     if paper not in PAPER_SIZES:
         raise ExamkitError(Problem("paper", None, f"unknown paper {paper}; choose from {', '.join(PAPER_SIZES)}"))
     if templates is not None and not Path(templates).is_dir():

@@ -62,28 +62,6 @@ def make_fetcher(allowed_roots: list[Path]):
     return LockedFetcher()
 
 
-def import_in_background():
-    """Start importing weasyprint in a thread and return it (join it before forking).
-
-    The import takes 0.6-1 s, and on Debian a third of that is cffi asking
-    `ctypes.util.find_library` for library names that do not exist there (22 look-ups, 54
-    subprocesses: /sbin/ldconfig, gcc, ld). The subprocesses leave the interpreter free, so the
-    caller reads the exam set and compiles its templates meanwhile. A failed import is left for
-    the caller's own `import weasyprint` to raise with its message.
-    """
-    import threading
-
-    def load() -> None:
-        try:
-            import weasyprint  # noqa: F401
-        except Exception:  # noqa: BLE001 (raised again, with its message, where it is used)
-            pass
-
-    thread = threading.Thread(target=load, name="import-weasyprint", daemon=True)
-    thread.start()
-    return thread
-
-
 def render_pages(html: str, allowed_roots: list[Path], base_url: Path | None = None):
     """`html` laid out as a weasyprint Document (pages not yet written), and its fetcher's refusals."""
     import weasyprint

@@ -65,12 +65,13 @@ def render_class_set(
 
     from .batch import check_templates, document_html, prepare
     from .html import template_folders
-    from .pdf import import_in_background, render_pages
+    from ..warmup import import_in_background
+    from .pdf import render_pages
     from .sandbox import template_problem
     from .sheet import PAPER_SIZES, layout_json
 
     started = time.perf_counter()
-    import_in_background()
+    import_in_background("weasyprint")
     if paper not in PAPER_SIZES:
         raise ExamkitError(Problem("paper", None, f"unknown paper {paper}; choose from {', '.join(PAPER_SIZES)}"))
     if copies is not None and copies < 1:
