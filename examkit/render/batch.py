@@ -98,6 +98,7 @@ class RenderContext:
     env: object = None
     roots: list[Path] = field(default_factory=list)
     fingerprint: str = ""  # of the exam set, for the answer sheets; it hashes the whole set
+    forms: dict = field(default_factory=dict)  # letter -> form, filled on first use
 
 
 _WORKER: RenderContext | None = None
@@ -132,8 +133,11 @@ def document_html(context: RenderContext, doc: str, letter: str | None):
     examset = context.examset
     if doc == "sheet" and not context.fingerprint:  # only answer sheets print it; it hashes the whole set
         context.fingerprint = sheet.examset_fingerprint(examset)
-    # By the exact letter the plan took from the exam set (`ExamSet.form` upper-cases it).
-    form = next(f for f in examset.forms if f.letter == letter) if letter else None
+    # By the exact letter the plan took from the exam set (`ExamSet.form` upper-cases it), in a
+    # table: a search per job made a batch grow with the square of the number of forms.
+    if not context.forms:
+        context.forms.update((f.letter, f) for f in examset.forms)
+    form = context.forms[letter] if letter else None
     layout = sheet.layout_sheet(examset, form, context.paper, context.fingerprint) if doc == "sheet" else None
     return render_document(context.env, doc, examset, form, paper=context.paper, layout=layout), layout
 
