@@ -348,6 +348,8 @@ def _key_text(item) -> str:
         return item.answers[0]
     if item.type == "ordering":
         return " ".join(s.text for s in item.steps)
+    if item.type == "numeric":
+        return str(item.answer)
     responses = {r.key: r.text for r in item.responses}
     return " ".join(f"{p.text} {responses[p.answer]}" for p in item.premises)
 

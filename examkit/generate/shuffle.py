@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from ..errors import ExamkitError, Problem
 from ..models import LETTERS, Choice, Placement, SetItem, StoredPremise, StoredStep
-from .params import Parametric, draw_values
+from ..bank.params import Parametric, draw_values
 
 Random = Callable[[], float]
 

@@ -431,6 +431,8 @@ def _check_keys(keys: dict[str, list[ItemKey]]) -> None:
         for key in form_keys:
             if key.type == "short":
                 ok = bool(key.accepted)
+            elif key.type == "numeric":
+                ok = key.correct is not None
             else:
                 reading = read_answer(key, key.item.key)
                 ok = reading.status == ANSWER and reading.value == key.correct

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ..models import FormItem
 from .match import DEFAULT_THRESHOLD, NON_WORD, TextMatcher
+from .numeric import read_number
 
 
 @dataclass
@@ -40,6 +41,9 @@ class ItemKey:
         elif item.type == "ordering":
             choices = item.steps
             self.correct = tuple(s.letter.upper() for s in sorted(item.steps, key=lambda s: s.rank))
+        elif item.type == "numeric":
+            choices = []
+            self.correct = item.number
         else:
             choices = []
             self.correct = tuple(item.answers)
@@ -52,6 +56,9 @@ class ItemKey:
         self.premise_matcher = TextMatcher([text for _, text, _ in self.premises], self.threshold)
         self.accepted: list[str] = list(item.answers)
         self.answer_matcher = TextMatcher(self.accepted, self.threshold)
+        self.tolerance = item.tolerance
+        # A short answer that is a number ("80.0%") is graded as a number, however it is written.
+        self.numbers = _numbers(self.accepted)
 
     @property
     def letter_range(self) -> str:
@@ -64,6 +71,7 @@ class ItemKey:
         if answer not in self.accepted:
             self.accepted.append(answer)
             self.answer_matcher = TextMatcher(self.accepted, self.threshold)
+            self.numbers = _numbers(self.accepted)
 
     def label(self, letter: str) -> str:
         """`B "Tokens"`: a letter with its printed text, for audit notes."""
@@ -73,3 +81,9 @@ class ItemKey:
             return letter
         short = text if len(text) <= 40 else text[:37] + "..."
         return f'{letter} "{short}"'
+
+
+def _numbers(answers: list[str]) -> list[float] | None:
+    """The number each accepted answer is, when every one of them is a number; else None."""
+    numbers = [read_number(a)[0] for a in answers]
+    return numbers if numbers and all(n is not None for n in numbers) else None

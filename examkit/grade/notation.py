@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from .key import ItemKey
 from .match import NON_WORD, Match, TextMatcher, describe, normalise
+from .numeric import close, read_number
 
 # Status of a reading. Flagged statuses score nothing until reviewed.
 BLANK, ANSWER, UNREADABLE, AMBIGUOUS, REVIEW = "blank", "answer", "unreadable", "ambiguous", "review"
@@ -81,6 +82,8 @@ def read_answer(key: ItemKey, cell: str | tuple) -> Reading:
         return BLANK_READING
     if key.type == "short":
         return _read_short(key, cell)
+    if key.type == "numeric":
+        return _read_numeric(key, cell)
     if key.type == "matching":
         return _read_matching(key, cell)
     if key.type == "ordering":
@@ -99,6 +102,8 @@ def notation(key: ItemKey, reading: Reading) -> str:
         return ";".join(f"{n}-{letter}" for n, letter in value)
     if key.type == "ordering":
         return ",".join(value)
+    if key.type == "numeric":
+        return f"{value:g}"
     index, text = value
     return key.accepted[index] if index is not None else text
 
@@ -434,7 +439,22 @@ def _ordering_reading(key: ItemKey, order: list[str], method: str) -> Reading:
 # --------------------------------------------------------------------------- short answers
 
 
+def _read_numeric(key: ItemKey, raw: str) -> Reading:
+    number, why = read_number(raw)
+    if number is None:
+        return Reading(REVIEW, None, "number", note=f"cannot read one number: {why}; check it")
+    return Reading(ANSWER, number, "number")
+
+
 def _read_short(key: ItemKey, raw: str) -> Reading:
+    if key.numbers is not None:
+        number, why = read_number(raw)
+        if number is not None:
+            text = " ".join(raw.split())
+            index = next((i for i, n in enumerate(key.numbers) if close(n, number)), None)
+            return Reading(ANSWER, (index, text), "number")
+        if why != "no number in it":
+            return Reading(REVIEW, (None, " ".join(raw.split())), "number", note=f"{why}; check it")
     norm = normalise(raw)
     text = " ".join(raw.split())
     if not norm:

@@ -18,6 +18,7 @@ from ..models import Scoring
 from ..numbers import format_number
 from .key import ItemKey
 from .notation import ANSWER, BLANK, Reading, notation, read_answer
+from .numeric import close
 
 PARTIAL_TYPES = ("multiple", "matching", "ordering")
 # The `result` column of responses.csv.
@@ -44,6 +45,8 @@ def credit(key: ItemKey, value: object, rules: Rules) -> float:
     kind = key.type
     if kind == "short":
         return 1.0 if value[0] is not None else 0.0
+    if kind == "numeric":
+        return 1.0 if close(value, key.correct, key.tolerance) or any(close(value, x) for x in key.extra) else 0.0
     if value == key.correct or value in key.extra:
         return 1.0
     if kind == "single":

@@ -20,6 +20,7 @@ from .text import markdown_html, plain, with_case
 from .xmlout import to_string
 from .xmltree import Node, parse_xml
 
+
 NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 CANVAS = "http://canvas.instructure.com/xsd/cccv1p0"

@@ -58,8 +58,22 @@ def export_lms(sources, fmt: str, output: Path | None = None) -> ExportReport:
         sources = [sources] if isinstance(sources, Path) else list(sources)
         package = load_package(sources)
     module = importlib.import_module(f"examkit.interop.{FORMATS[fmt][0]}")
+    unheld = _drop_unheld(package, getattr(module, "TYPES", None), fmt)
     content, skipped = module.export(package, package.partial)
+    skipped = package.skipped + unheld + skipped
     target = output if output is not None else default_output(sources, fmt, package.exam_id)
     write_atomic(target, content)
-    total = sum(len(q.questions) for q in package.quizzes)
+    total = sum(len(q.questions) for q in package.quizzes) + len(package.skipped) + len(unheld)
     return ExportReport(target, fmt, len(package.quizzes), total - len(skipped), skipped)
+
+
+def _drop_unheld(package, types: frozenset[str] | None, fmt: str) -> list[Skipped]:
+    """Take out the questions of types the format cannot hold, each with the reason."""
+    if types is None:
+        return []
+    dropped = []
+    for quiz in package.quizzes:
+        dropped += [Skipped(q.id, f"{fmt} cannot hold {q.type} items; left out")
+                    for q in quiz.questions if q.type not in types]
+        quiz.questions = [q for q in quiz.questions if q.type in types]
+    return dropped

@@ -18,6 +18,9 @@ import json
 from .model import Package, Question, Skipped
 from .text import one_line
 
+# The item types this format holds; others are left out with the reason (examkit.interop.export).
+TYPES = frozenset({"single", "multiple", "matching", "ordering", "short"})
+
 ORDINALS = ("1st", "2nd", "3rd")
 
 SCRIPT = r"""// Written by examkit. Creates %(count)s Google Forms quiz(zes) in your account:

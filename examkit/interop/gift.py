@@ -48,6 +48,8 @@ def question_text(q: Question) -> list[str] | None:
         lines += [f"\t= -> {escape(c.text)}" for c in q.extra_responses]
     elif q.type == "short":
         lines += [f"\t={escape(a)}" for a in q.answers]
+    elif q.type == "numeric":
+        lines.append(f"\t#{q.number:g}:{q.tolerance:g}")
     else:
         return None
     feedback = general_feedback(q)

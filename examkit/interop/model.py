@@ -31,7 +31,7 @@ class Pair:
 @dataclass
 class Question:
     id: str
-    type: str  # single, multiple, matching, ordering, short
+    type: str  # single, multiple, matching, ordering, short, numeric
     stem: str  # Markdown subset
     objective: str = ""
     category: list[str] = field(default_factory=list)  # category path below the exam, e.g. ["2 ...", "2.1 ..."]
@@ -46,6 +46,8 @@ class Question:
     extra_responses: list[Choice] = field(default_factory=list)  # matching responses no premise uses
     order: list[int] = field(default_factory=list)  # ordering: indexes into choices, in the correct order
     answers: list[str] = field(default_factory=list)  # short
+    number: float | None = None  # numeric: the answer
+    tolerance: float = 0.0  # numeric: how far from it an answer still counts
     response_order: list[str] = field(default_factory=list)  # matching: responses as written or printed
     case_title: str | None = None
     case_scenario: str | None = None
@@ -89,6 +91,7 @@ class Package:
     objectives: dict[str, str] = field(default_factory=dict)  # id -> title
     from_examset: bool = False
     partial: frozenset[str] = frozenset()  # types the exam set scores with partial credit
+    skipped: list[Skipped] = field(default_factory=list)  # items no export can hold (parametric templates)
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def _tags(el: ET.Element, q: Question) -> None:
 
 def question_xml(q: Question, shuffle: bool, partial_ordering: bool = False) -> ET.Element:
     kind = {"single": "multichoice", "multiple": "multichoice", "matching": "matching",
-            "ordering": "ordering", "short": "shortanswer"}[q.type]
+            "ordering": "ordering", "short": "shortanswer", "numeric": "numerical"}[q.type]
     el = ET.Element("question", type=kind)
     _common(el, q, shuffle)
     if q.type in ("single", "multiple"):
@@ -90,6 +90,10 @@ def question_xml(q: Question, shuffle: bool, partial_ordering: bool = False) -> 
         ET.SubElement(el, "numberingstyle").text = "none"
         for number, step in enumerate(q.steps, 1):  # written in the correct order, as qtype_ordering does
             _text(el, "answer", step.text, fraction=f"{number}.0000000")
+    elif q.type == "numeric":
+        answer = _text(el, "answer", f"{q.number:g}", fraction="100")
+        ET.SubElement(answer, "tolerance").text = f"{q.tolerance:g}"
+        _text(answer, "feedback", "")
     else:
         ET.SubElement(el, "usecase").text = "0"
         for answer in q.answers:

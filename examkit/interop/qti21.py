@@ -19,6 +19,9 @@ from .text import ncname, plain, with_case
 from .xmlout import append_html, html_blocks, to_string
 from .xmltree import Node, parse_xml
 
+# The item types this format holds; others are left out with the reason (examkit.interop.export).
+TYPES = frozenset({"single", "multiple", "matching", "ordering", "short"})
+
 NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 CP = "http://www.imsglobal.org/xsd/imscp_v1p1"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import ExamkitError, Problem
-from .model import Choice, Package, Pair, Question, Quiz
+from .model import Choice, Package, Pair, Question, Quiz, Skipped
 
 
 def load_package(paths: list[Path]) -> Package:
@@ -37,8 +37,12 @@ def category_path(objective: str, titles: dict[str, str]) -> list[str]:
 def from_bank(bank) -> Package:
     titles = {oid: o.title for oid, o in bank.objectives.items()}
     rank = {oid: i for i, oid in enumerate(bank.objectives)}
-    questions = []
+    questions, skipped = [], []
     for item in sorted(bank.items, key=lambda i: rank.get(i.objective, 0)):  # stable: file order within
+        if item.params:
+            skipped.append(Skipped(item.id, "a parametric item has its numbers only on a generated form; "
+                                            "export an exam folder to carry it"))
+            continue
         case = bank.cases.get(item.case) if item.case else None
         q = Question(
             id=item.id, type=item.type, stem=item.stem, objective=item.objective,
@@ -57,11 +61,14 @@ def from_bank(bank) -> Package:
             used = {p.answer for p in item.premises}
             q.extra_responses = [Choice(r.text, False, r.why) for r in item.responses if r.key not in used]
             q.response_order = [r.text for r in item.responses]
+        elif item.type == "numeric":
+            q.number = float(item.answer)
+            q.tolerance = max(item.tolerance, abs(q.number) * item.tolerance_percent / 100)
         else:
             q.answers = list(item.answers)
         questions.append(q)
     quiz = Quiz(bank.exam.id, bank.exam.title, questions)
-    return Package(bank.exam.id, bank.exam.title, [quiz], titles)
+    return Package(bank.exam.id, bank.exam.title, [quiz], titles, skipped=skipped)
 
 
 def from_examset(examset) -> Package:
@@ -88,6 +95,8 @@ def from_examset(examset) -> Package:
                 used = {p.answer for p in fi.premises}
                 q.extra_responses = [Choice(r.text, False, r.why) for r in fi.responses if r.letter not in used]
                 q.response_order = [r.text for r in fi.responses]
+            elif fi.type == "numeric":
+                q.number, q.tolerance = fi.number, fi.tolerance
             else:
                 q.answers = list(fi.answers)
             questions.append(q)

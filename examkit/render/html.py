@@ -125,6 +125,8 @@ def answer_text(item: FormItem) -> str:
         return " → ".join(s.letter for s in sorted(item.steps, key=lambda s: s.rank))
     if item.type == "short":
         return " | ".join(item.answers)
+    if item.type == "numeric":
+        return item.key.replace(" ±", " (± ") + (")" if item.tolerance else "")
     return ", ".join(o.letter for o in item.options if o.correct)
 
 

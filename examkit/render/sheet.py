@@ -278,7 +278,7 @@ def layout_data(layout: SheetLayout) -> dict:
                 entry["radius"] = row.bubbles[0].r
                 entry["bubbles"] = [{"option": b.label, "x": b.x, "y": b.y} for b in row.bubbles]
             if row.boxes:
-                key = {"matching": "premise", "ordering": "place", "short": "box"}[row.type]
+                key = {"matching": "premise", "ordering": "place"}.get(row.type, "box")
                 entry["boxes"] = [{key: b.label, "x": b.x, "y": b.y, "w": b.w, "h": b.h} for b in row.boxes]
             items.append(entry)
         data: dict = {

@@ -1,4 +1,4 @@
-"""Drawing a parametric item's numbers for a form, and proving at validation that every draw works.
+"""Drawing a parametric item's numbers, for generating a form and for proving at validation that every draw works.
 
 A draw picks each parameter's value, computes the item's values in order, and is kept only when
 every condition holds, no formula fails (a division by zero, a number out of range) and the
