@@ -141,16 +141,23 @@ def run_job(job: Job, context: RenderContext) -> JobResult:
     # By the exact letter the plan took from the exam set (`ExamSet.form` upper-cases it).
     form = next(f for f in examset.forms if f.letter == job.form) if job.form else None
     layout = layout_sheet(examset, form, context.paper, context.fingerprint) if job.doc == "sheet" else None
-    try:
-        html = render_document(context.env, job.doc, examset, form, paper=context.paper, layout=layout)
-    except jinja2.TemplateError as exc:
-        result.problems.append(template_problem(exc, f"{job.doc}.html.j2"))
-        return result
+    html = ""
+    # The sheet's PDF is drawn from its geometry (sheetpdf.py); only its HTML needs the template.
+    if "html" in job.formats or layout is None:
+        try:
+            html = render_document(context.env, job.doc, examset, form, paper=context.paper, layout=layout)
+        except jinja2.TemplateError as exc:
+            result.problems.append(template_problem(exc, f"{job.doc}.html.j2"))
+            return result
     try:
         for fmt in job.formats:
             target = inside(context.folder, f"{job.stem}.{fmt}")
             if fmt == "html":
                 write_atomic(target, html)
+            elif layout is not None:
+                from .sheetpdf import sheet_pdf
+
+                write_atomic(target, sheet_pdf(layout, examset, form))
             else:
                 pdf, refused = render_pdf_bytes(html, context.roots, template_folders(context.templates)[0])
                 result.refused.extend(refused)
