@@ -38,6 +38,7 @@ _API = {
     "GradeOptions": "examkit.grade",
     "grade_files": "examkit.grade",
     "write_results": "examkit.grade",
+    "scan_files": "examkit.scan",
 }
 
 __all__ = ["__version__", *_API]

@@ -16,6 +16,7 @@ from .bankcmds import lint_command, list_command, schema_command, validate_comma
 from .generatecmd import generate_command
 from .gradecmd import grade_command
 from .rendercmd import render_command
+from .scancmd import scan_command
 
 
 class _Group(click.Group):
@@ -47,6 +48,7 @@ for command in (
     generate_command,
     render_command,
     grade_command,
+    scan_command,
 ):
     cli.add_command(command)
 

@@ -1,0 +1,147 @@
+"""The pages of a pile of scans: which files hold them, and each page as a grey image.
+
+A scan is a PDF as copiers write it, an image (PNG, JPEG, TIFF, also multi-page TIFF) or a
+folder of them. Listing the pages opens each file once to count them; a page's pixels are
+made only when that page is read, so a pile of any size is read in constant memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import Problem, display_path
+
+PDF_SUFFIXES = {".pdf"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
+MAX_SIDE = 2400  # px: larger photos are shrunk first; 150 dpi is plenty for 4 mm bubbles
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """Page `index` (from 0) of the file `path`, which is a PDF or an image file."""
+
+    path: Path
+    index: int
+    kind: str  # "pdf" or "image"
+
+    @property
+    def source(self) -> str:
+        return display_path(self.path)
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
+
+
+class PageError(Exception):
+    """A page or file that cannot be read; its message is one line for review.csv."""
+
+
+def list_pages(scans: list[Path]) -> tuple[list[PageRef], list[Problem]]:
+    """Every page of every scan, in the order given (folders sorted by name), and the files
+    that are not scans at all."""
+    refs: list[PageRef] = []
+    problems: list[Problem] = []
+    for path in _files(scans):
+        try:
+            count, kind = _count_pages(path)
+        except PageError as exc:
+            problems.append(Problem(display_path(path), None, str(exc)))
+            continue
+        refs.extend(PageRef(path, i, kind) for i in range(count))
+    return refs, problems
+
+
+def _files(scans: list[Path]) -> Iterator[Path]:
+    for scan in scans:
+        scan = Path(scan)
+        if scan.is_dir():
+            yield from sorted(p for p in scan.rglob("*") if p.is_file() and p.suffix.lower() in PDF_SUFFIXES | IMAGE_SUFFIXES)
+        else:
+            yield scan
+
+
+def _count_pages(path: Path) -> tuple[int, str]:
+    if not path.is_file():
+        raise PageError("no such file; check the path")
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"%PDF"):
+        document = _open_pdf(path)
+        try:
+            return len(document), "pdf"
+        finally:
+            document.close()
+    if path.suffix.lower() in IMAGE_SUFFIXES or _looks_like_image(head):
+        if not _looks_like_image(head):
+            raise PageError("not an image, though it is named like one; scan to PDF, PNG, JPEG or TIFF")
+        if head.startswith((b"II*\x00", b"MM\x00*")):
+            import cv2
+
+            return max(1, cv2.imcount(str(path))), "image"
+        return 1, "image"  # decoding errors are reported when the page is read
+    raise PageError("not a PDF or an image file; scan to PDF, PNG, JPEG or TIFF")
+
+
+def _looks_like_image(head: bytes) -> bool:
+    return head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM"))
+
+
+def _open_pdf(path: Path):
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower() or "security" in str(exc).lower():
+            raise PageError("the PDF is encrypted; save it again without a password") from None
+        raise PageError(f"not a readable PDF ({exc}); scan it again or export it anew") from None
+
+
+class Rasteriser:
+    """Makes a page's grey pixels; keeps the last PDF open, since pages come in file order."""
+
+    def __init__(self, dpi: int):
+        self.dpi = dpi
+        self._path: Path | None = None
+        self._document = None
+
+    def gray(self, ref: PageRef):
+        """The page as a 2-D uint8 array (255 = white), at most MAX_SIDE pixels on its long side."""
+        import cv2
+
+        if ref.kind == "pdf":
+            image = self._pdf_page(ref)
+        elif ref.path.suffix.lower() in (".tif", ".tiff"):
+            ok, frames = cv2.imreadmulti(str(ref.path), flags=cv2.IMREAD_GRAYSCALE, start=ref.index, count=1)
+            image = frames[0] if ok and frames else None
+        else:
+            image = cv2.imread(str(ref.path), cv2.IMREAD_GRAYSCALE)
+        if image is None or image.size == 0:
+            raise PageError("cannot decode the image; scan it again")
+        long_side = max(image.shape)
+        if long_side > MAX_SIDE:
+            factor = MAX_SIDE / long_side
+            image = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+        return image
+
+    def _pdf_page(self, ref: PageRef):
+        if self._path != ref.path:
+            self.close()
+            self._document = _open_pdf(ref.path)
+            self._path = ref.path
+        page = self._document[ref.index]
+        try:
+            bitmap = page.render(scale=self.dpi / 72, grayscale=True)
+            return bitmap.to_numpy().copy().reshape(bitmap.height, bitmap.width)
+        except Exception as exc:  # pdfium reports a broken page only as it draws it
+            raise PageError(f"cannot draw this PDF page ({exc}); scan it again") from None
+        finally:
+            page.close()
+
+    def close(self) -> None:
+        if self._document is not None:
+            self._document.close()
+        self._document, self._path = None, None
