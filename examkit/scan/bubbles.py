@@ -15,12 +15,13 @@ An item's reading rule (`READERS`) turns the states of its bubbles into the grad
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 FILLED, EMPTY, UNCERTAIN = "filled", "empty", "uncertain"
 INNER = 0.75  # of the radius: the ring and a little misregistration stay outside
+MARK_SHARE = 0.5  # of the page's typical clear mark, above the empty level, to count as filled
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,19 @@ def disc_means(image: np.ndarray, centres: np.ndarray, radius: float) -> np.ndar
 def darkness(flat: np.ndarray, centres: np.ndarray, radius: float, ink: float) -> np.ndarray:
     """0 for this page's paper, 1 for its printed ink, for the inner disc of each bubble."""
     return (1.0 - disc_means(flat, centres, radius * INNER)) / max(1.0 - ink, 0.2)
+
+
+def adapt_bands(values: np.ndarray, empty_level: float, bands: Bands) -> Bands:
+    """The bands for this page: a mark must reach over half as far as the page's own clear marks.
+
+    A grey smudge among pen marks is then uncertain, while a page all in light pencil still
+    reads (its clear marks are light too); the fixed band stays the floor.
+    """
+    above = values - empty_level
+    strong = above[above >= bands.filled]
+    if strong.size < 3:
+        return bands
+    return replace(bands, filled=max(bands.filled, MARK_SHARE * float(np.median(strong))))
 
 
 def classify(values: np.ndarray, empty_level: float, bands: Bands) -> list[str]:

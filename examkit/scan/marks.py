@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MAX_RESIDUAL = 2.0  # pt: worse than this after the best leave-one-out fit, the page is refused
+MAX_RESIDUAL = 1.0  # pt: worse than this after the best leave-one-out fit, the page is refused
 SEARCH = 80.0  # pt: how far a mark may be from where the QR code alone puts it (phone perspective)
 
 
@@ -101,7 +101,8 @@ def _apply(homography: np.ndarray, points: np.ndarray) -> np.ndarray:
 def _scale(homography: np.ndarray, at: np.ndarray) -> float:
     a, b = _apply(homography, np.array([at, at + [1.0, 0.0]]))
     c = _apply(homography, np.array([at + [0.0, 1.0]]))[0]
-    return float(np.sqrt(abs(np.cross(b - a, c - a))))
+    u, v = b - a, c - a
+    return float(np.sqrt(abs(u[0] * v[1] - u[1] * v[0])))
 
 
 def _square_blobs(gray: np.ndarray, size: float) -> np.ndarray:
@@ -116,9 +117,17 @@ def _square_blobs(gray: np.ndarray, size: float) -> np.ndarray:
     keep = []
     for i in range(1, count):
         x, y, w, h, area = stats[i]
+        if x <= 0 or y <= 0 or x + w >= binary.shape[1] or y + h >= binary.shape[0]:
+            continue  # cut by the search window: part of something larger (a page edge, a shadow)
         if not (0.65 * size <= w <= 1.5 * size and 0.65 * size <= h <= 1.5 * size):
             continue
         if max(w, h) > 1.45 * min(w, h) or area < 0.55 * w * h:
             continue  # not square, or hollow (a QR finder pattern, a bubble ring)
+        # A mark stands on white paper: a blob with ink around it is a corner of the table
+        # under a photographed page, a fold's shadow or a filled bubble among others.
+        pad = int(size * 0.5)
+        around = binary[max(0, y - pad):y + h + pad, max(0, x - pad):x + w + pad]
+        if (np.count_nonzero(around) - area) > 0.12 * (around.size - w * h):
+            continue
         keep.append(centroids[i])
     return np.array(keep, float).reshape(-1, 2)

@@ -18,6 +18,7 @@ from .bubbles import (
     READERS,
     UNCERTAIN,
     Bands,
+    adapt_bands,
     classify,
     darkness,
     disc_means,
@@ -140,6 +141,7 @@ def _read_bubbles(upright: np.ndarray, page: dict, bands: Bands, result: PageRes
     every = np.concatenate(values) if values else np.zeros(0)
     empty_level = float(np.median(every)) if every.size else 0.0
     dark_page = empty_level > bands.dark_page
+    bands = adapt_bands(every, empty_level, bands)
     states = [classify(v, empty_level, bands) for v in values]
 
     id_states: list[list[str]] = []

@@ -133,7 +133,7 @@ def scan_files(
         pages.append(result)
         if progress:
             progress(result, len(refs))
-    sheets, sheet_review = assemble(pages)
+    sheets, sheet_review = assemble(pages, {f.letter: len(f.items) for f in examset.forms})
     review.extend(sheet_review)
     positions = max(len(f.items) for f in examset.forms)
     report = ScanReport(out, pages, sheets, review, positions, seconds=0.0, workers=workers)
@@ -142,8 +142,10 @@ def scan_files(
     return report
 
 
-def assemble(pages: list[PageResult]) -> tuple[list[SheetRow], list[ReviewRow]]:
-    """Pages joined into sheets (a sheet's later pages follow its first), and what to review."""
+def assemble(pages: list[PageResult], form_sizes: dict[str, int]) -> tuple[list[SheetRow], list[ReviewRow]]:
+    """Pages joined into sheets (a sheet's later pages follow its first), and what to review.
+
+    `form_sizes` is the number of items of each form: the cells of a missing page hold ?."""
     review: list[ReviewRow] = []
     groups: list[list[PageResult]] = []
     for page in pages:
@@ -162,12 +164,12 @@ def assemble(pages: list[PageResult]) -> tuple[list[SheetRow], list[ReviewRow]]:
             review.append(ReviewRow(page.source, page.number, "", page.form, None,
                                     f"page {page.page} of {page.pages} of form {page.form} without its page "
                                     f"{page.page - 1} just before it in the pile; type its answers on its student's row"))
-    sheets = [_sheet(group, review) for group in groups]
+    sheets = [_sheet(group, form_sizes[group[0].form], review) for group in groups]
     _check_duplicates(sheets, review)
     return sheets, review
 
 
-def _sheet(group: list[PageResult], review: list[ReviewRow]) -> SheetRow:
+def _sheet(group: list[PageResult], size: int, review: list[ReviewRow]) -> SheetRow:
     first = group[0]
     student = first.student or f"{NEEDS_REVIEW}{first.source}#p{first.number}"
     if first.student is None:
@@ -183,6 +185,7 @@ def _sheet(group: list[PageResult], review: list[ReviewRow]) -> SheetRow:
             else:
                 cells[cell.position] = cell.value
     if len(group) < first.pages:
+        cells.update({n: NEEDS_REVIEW for n in range(1, size + 1) if n not in cells})
         missing = ", ".join(str(n) for n in range(len(group) + 1, first.pages + 1))
         review.append(ReviewRow(first.source, first.number, student, first.form, None,
                                 f"page {missing} of {first.pages} of this sheet missing from the pile; scan it, or type "
