@@ -31,6 +31,8 @@ _HELVETICA_BOLD = (
 FONTS = {"R": ("Helvetica", _HELVETICA), "B": ("Helvetica-Bold", _HELVETICA_BOLD), "I": ("Helvetica-Oblique", _HELVETICA)}
 _KAPPA = 0.5523  # Bezier control distance for a quarter circle, as a fraction of the radius
 INK, MUTED, LABEL, SHADE, RULE = 0.0, 0.33, 0.5, 0.945, 0.8
+# A circle as four Bezier quarters: moveto, then 4 curveto of three points each.
+_CIRCLE = "%.2f %.2f m " + " ".join(["%.2f %.2f %.2f %.2f %.2f %.2f c"] * 4) + " h"
 
 
 def text_width(text: str, size: float, font: str = "R") -> float:
@@ -44,8 +46,7 @@ def _pdf_string(text: str) -> str:
 
 
 def _n(value: float) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text if text not in ("-0", "") else "0"
+    return "%.2f" % value
 
 
 class Canvas:
@@ -63,11 +64,8 @@ class Canvas:
     def circle(self, cx: float, cy: float, r: float, fill: float | None = None, stroke: float | None = None,
                width: float = 0.8) -> None:
         y, k = self.height - cy, r * _KAPPA
-        path = (f"{_n(cx + r)} {_n(y)} m "
-                f"{_n(cx + r)} {_n(y + k)} {_n(cx + k)} {_n(y + r)} {_n(cx)} {_n(y + r)} c "
-                f"{_n(cx - k)} {_n(y + r)} {_n(cx - r)} {_n(y + k)} {_n(cx - r)} {_n(y)} c "
-                f"{_n(cx - r)} {_n(y - k)} {_n(cx - k)} {_n(y - r)} {_n(cx)} {_n(y - r)} c "
-                f"{_n(cx + k)} {_n(y - r)} {_n(cx + r)} {_n(y - k)} {_n(cx + r)} {_n(y)} c h")
+        path = _CIRCLE % (cx + r, y, cx + r, y + k, cx + k, y + r, cx, y + r, cx - k, y + r, cx - r, y + k, cx - r, y,
+                          cx - r, y - k, cx - k, y - r, cx, y - r, cx + k, y - r, cx + r, y - k, cx + r, y)
         self.ops.append(f"q {self._paint(fill, stroke, width)} {path} {self._op(fill, stroke)} Q")
 
     def line(self, x1: float, y1: float, x2: float, y2: float, gray: float = INK, width: float = 0.75) -> None:
@@ -152,7 +150,9 @@ def _bubble(canvas: Canvas, b: Bubble, size: float, bold: bool = True, width: fl
 def _qr(canvas: Canvas, payload: str, box: Box) -> None:
     import segno
 
-    matrix = segno.make(payload, error="m", micro=False).matrix
+    # A fixed mask: choosing the best of eight costs more than drawing the whole sheet, and any
+    # mask reads (the scanner tests decode these very codes after blur, noise and JPEG).
+    matrix = segno.make(payload, error="m", micro=False, mask=0).matrix
     module = box.w / len(matrix)
     cells = []
     for row, bits in enumerate(matrix):

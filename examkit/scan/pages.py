@@ -15,7 +15,7 @@ from ..errors import Problem, display_path
 
 PDF_SUFFIXES = {".pdf"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
-MAX_SIDE = 2400  # px: larger photos are shrunk first; 150 dpi is plenty for 4 mm bubbles
+MAX_SIDE = 1800  # px: larger scans and photos are shrunk first (about 150 dpi for A4, plenty for 4 mm bubbles)
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,9 @@ class Rasteriser:
             self._path = ref.path
         page = self._document[ref.index]
         try:
-            bitmap = page.render(scale=self.dpi / 72, grayscale=True)
+            # Never drawn larger than reading uses: pdfium's own downsampling is the cheap one.
+            scale = min(self.dpi / 72, MAX_SIDE / max(page.get_width(), page.get_height(), 1.0))
+            bitmap = page.render(scale=scale, grayscale=True)
             return bitmap.to_numpy().copy().reshape(bitmap.height, bitmap.width)
         except Exception as exc:  # pdfium reports a broken page only as it draws it
             raise PageError(f"cannot draw this PDF page ({exc}); scan it again") from None
