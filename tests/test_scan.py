@@ -227,6 +227,8 @@ def test_bad_input_gets_one_line_each_and_the_rest_is_read(exam, tmp_path):
 
     result = CliRunner().invoke(cli, ["scan", str(exam), str(pile), "-o", str(tmp_path / "out"), "--dpi", str(DPI)])
     assert result.exit_code == 0, result.output
+    strict = CliRunner().invoke(cli, ["scan", str(exam), str(pile), "-o", str(tmp_path / "strict"), "--strict"])
+    assert strict.exit_code == 1 and (tmp_path / "strict" / "review.csv").is_file()
     rows = read_csv(tmp_path / "out" / "responses.csv")
     assert [r["student"] for r in rows] == ["4242"]
     assert all(rows[0][str(p)] == a for p, a in filled.answers.items())

@@ -18,7 +18,7 @@ import click
 @click.option("--dpi", type=click.IntRange(min=50, max=600), default=150, show_default=True,
               help="Resolution PDF pages are rasterised at, at most 1800 px on the long side (about 150 dpi on A4: the bubbles are read at 144 dpi). Image files are read as they are.")
 @click.option("--strict", is_flag=True,
-              help="Send more marks to review: only clearly filled and clearly empty bubbles are read.")
+              help="Exit 1 when anything needs review (the files are written all the same), as grade --strict.")
 def scan_command(examdir: Path, scans: tuple[Path, ...], out: Path | None, jobs: int, dpi: int, strict: bool) -> None:
     """Read scanned answer sheets (PDFs, PNG/JPEG/TIFF images, or folders of them).
 
@@ -39,9 +39,9 @@ def scan_command(examdir: Path, scans: tuple[Path, ...], out: Path | None, jobs:
                 bar.length = total
                 bar.update(1)
 
-            report = scan_files(examdir, list(scans), out=out, jobs=jobs, dpi=dpi, strict=strict, progress=advance)
+            report = scan_files(examdir, list(scans), out=out, jobs=jobs, dpi=dpi, progress=advance)
     else:
-        report = scan_files(examdir, list(scans), out=out, jobs=jobs, dpi=dpi, strict=strict)
+        report = scan_files(examdir, list(scans), out=out, jobs=jobs, dpi=dpi)
     pages = len(report.pages)
     problems = sum(1 for r in report.review if r.position is None)
     cells = sum(1 for r in report.review if r.position is not None)
@@ -54,3 +54,5 @@ def scan_command(examdir: Path, scans: tuple[Path, ...], out: Path | None, jobs:
         if row.position is None:
             where = f"{row.source}" + (f" page {row.page}" if row.page is not None else "")
             click.echo(f"review: {where}: {row.reason}", err=True)
+    if strict and report.review:
+        sys.exit(1)

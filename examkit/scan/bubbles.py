@@ -34,7 +34,6 @@ class Bands:
 
 
 NORMAL = Bands(empty=0.16, filled=0.32)
-STRICT = Bands(empty=0.10, filled=0.45)
 
 
 def flatten(gray: np.ndarray) -> np.ndarray:

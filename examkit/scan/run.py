@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import ExamkitError, Problem
 from ..fileio import read_examset
-from .bubbles import NORMAL, STRICT
+from .bubbles import NORMAL
 from .layouts import load_layouts
 from .pages import PageError, PageRef, Rasteriser, list_pages
 from .reader import PageResult, ReadContext, read_page
@@ -103,7 +103,6 @@ def scan_files(
     out: Path | None = None,
     jobs: int = 1,
     dpi: int = 150,
-    strict: bool = False,
     progress: Callable[[PageResult, int], None] | None = None,
 ) -> ScanReport:
     """Read scanned answer sheets of the exam in `examdir`; write responses.csv, review.csv
@@ -123,7 +122,7 @@ def scan_files(
         raise ExamkitError(Problem("--dpi", None, f"{dpi} dpi is out of range; use 100 to 300"))
     out = Path(out) if out is not None else examdir / "scans"
     refs, file_problems = list_pages(scans)
-    context = ReadContext(examset.exam, fingerprint, layouts, STRICT if strict else NORMAL)
+    context = ReadContext(examset.exam, fingerprint, layouts, NORMAL)
     images = ImageWriter(out)
     review = [ReviewRow(p.path, None, "", "", None, p.message) for p in file_problems]
     pages: list[PageResult] = []
