@@ -199,6 +199,22 @@ def test_doubtful_marks_are_never_guessed(exam, tmp_path):
             assert r.crop in html and (tmp_path / "out" / r.crop).is_file()
 
 
+def test_a_page_read_as_all_marked_is_flagged_whole_not_graded(exam, tmp_path):
+    """The classic failure: a dark copy (or a sheet filled in everywhere) reads every bubble
+    as marked; every cell and the ID then go to review."""
+    image, page, s = blank_pages(exam, "A")[0], layout(exam, "A")["pages"][0], DPI / 72
+    bubbles = [(b, item["radius"]) for item in page["items"] for b in item.get("bubbles", [])]
+    bubbles += [(b, page["student_id"]["radius"]) for column in page["student_id"]["columns"] for b in column]
+    for b, r in bubbles:
+        cv2.circle(image, (round(b["x"] * s), round(b["y"] * s)), round(r * s), 30, -1)
+    cv2.imwrite(str(tmp_path / "dark.png"), image)
+    report = scan_files(exam, [tmp_path / "dark.png"], out=tmp_path / "out", dpi=DPI)
+    (row,) = read_csv(tmp_path / "out" / "responses.csv")
+    assert row["student"].startswith("?")
+    assert all(row[str(p)] == "?" for p in range(1, 9))
+    assert all("almost all marked" in r.reason for r in report.review if not r.reason.startswith("short answer"))
+
+
 def test_bad_input_gets_one_line_each_and_the_rest_is_read(exam, tmp_path):
     from pypdf import PdfWriter
 

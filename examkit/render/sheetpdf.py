@@ -171,7 +171,7 @@ def _header(canvas: Canvas, layout: SheetLayout, examset: ExamSet, page: Page, t
     title_box = head["title"] if page.number == 1 else head["continued"]
     kicker = "Answer sheet" if page.number == 1 else "Answer sheet \u00b7 continued"
     subtitle = examset.title if page.number == 1 else f"Page {page.number} of {len(layout.pages)}"
-    canvas.text(title_box.x, title_box.y + 7, kicker, 7)
+    canvas.text(title_box.x, title_box.y + 7, kicker.upper(), 7, "B", gray=0.2)
     canvas.text(title_box.x, title_box.y + 22, fit(examset.exam_title or examset.title, 12.5, title_box.w, "B"), 12.5, "B")
     canvas.text(title_box.x, title_box.y + 35, fit(subtitle, 8.5, title_box.w), 8.5, gray=MUTED)
     form = head["form"]
