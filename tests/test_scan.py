@@ -302,6 +302,10 @@ def test_scanning_the_same_pile_twice_gives_the_same_files(exam, tmp_path):
         scan_files(exam, [path], out=out, jobs=n, dpi=DPI)
         outputs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
     assert outputs[0] == outputs[1]
+    # Scanning a folder that holds the scanner's own output reads the pile, not its pictures.
+    shutil.copy(path, tmp_path / "out1" / "pile.pdf")
+    again = scan_files(exam, [tmp_path / "out1"], out=tmp_path / "out1", dpi=DPI)
+    assert len(again.pages) == len(pile)
     assert {"responses.csv", "review.csv", "review.html"} <= {str(p) for p in outputs[0]}
 
 

@@ -39,12 +39,16 @@ class PageError(Exception):
     """A page or file that cannot be read; its message is one line for review.csv."""
 
 
-def list_pages(scans: list[Path]) -> tuple[list[PageRef], list[Problem]]:
+def list_pages(scans: list[Path], skip: Path | None = None) -> tuple[list[PageRef], list[Problem]]:
     """Every page of every scan, in the order given (folders sorted by name), and the files
-    that are not scans at all."""
+    that are not scans at all. Files under `skip` (the scanner's own crops and page pictures)
+    are passed over when a folder is listed."""
     refs: list[PageRef] = []
     problems: list[Problem] = []
+    skipped = skip.resolve() if skip is not None else None
     for path in _files(scans):
+        if skipped is not None and skipped in path.resolve().parents:
+            continue
         try:
             count, kind = _count_pages(path)
         except PageError as exc:

@@ -110,7 +110,7 @@ def scan_files(
 
     `progress(page, total)` is called as each page is read.
     """
-    from .review import ImageWriter, write_outputs
+    from .review import IMAGES, ImageWriter, write_outputs
 
     started = time.perf_counter()
     examdir = Path(examdir)
@@ -121,7 +121,7 @@ def scan_files(
     if not 50 <= dpi <= 600:
         raise ExamkitError(Problem("--dpi", None, f"{dpi} dpi is out of range; use 100 to 300"))
     out = Path(out) if out is not None else examdir / "scans"
-    refs, file_problems = list_pages(scans)
+    refs, file_problems = list_pages(scans, skip=out / IMAGES)
     context = ReadContext(examset.exam, fingerprint, layouts, NORMAL)
     images = ImageWriter(out)
     review = [ReviewRow(p.path, None, "", "", None, p.message) for p in file_problems]
