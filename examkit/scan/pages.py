@@ -15,6 +15,7 @@ from ..errors import Problem, display_path
 
 PDF_SUFFIXES = {".pdf"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
+REOPEN_EVERY = 16  # PDF pages read before the document is opened afresh
 MAX_SIDE = 1800  # px: larger scans and photos are shrunk first (about 150 dpi for A4, plenty for 4 mm bubbles)
 
 
@@ -111,6 +112,7 @@ class Rasteriser:
         self.dpi = dpi
         self._path: Path | None = None
         self._document = None
+        self._pages = 0  # read from the open document
 
     def gray(self, ref: PageRef):
         """The page as a 2-D uint8 array (255 = white), at most MAX_SIDE pixels on its long side."""
@@ -132,10 +134,13 @@ class Rasteriser:
         return image
 
     def _pdf_page(self, ref: PageRef):
-        if self._path != ref.path:
+        # pdfium keeps what it has decoded until its document is closed: reopening the file
+        # every few pages keeps memory flat however long the pile.
+        if self._path != ref.path or self._pages >= REOPEN_EVERY:
             self.close()
             self._document = _open_pdf(ref.path)
             self._path = ref.path
+        self._pages += 1
         page = self._document[ref.index]
         try:
             # Never drawn larger than reading uses: pdfium's own downsampling is the cheap one.
@@ -150,4 +155,4 @@ class Rasteriser:
     def close(self) -> None:
         if self._document is not None:
             self._document.close()
-        self._document, self._path = None, None
+        self._document, self._path, self._pages = None, None, 0
