@@ -33,7 +33,7 @@ class Bands:
     dark_page: float = 0.30  # an empty level above this: a dark copy, or a page read as all marked
 
 
-NORMAL = Bands(empty=0.16, filled=0.32)
+NORMAL = Bands(empty=0.16, filled=0.27)
 
 
 def flatten(gray: np.ndarray) -> np.ndarray:

@@ -143,6 +143,9 @@ class Rasteriser:
         self._pages += 1
         page = self._document[ref.index]
         try:
+            scan = _embedded_jpeg(page)
+            if scan is not None:
+                return scan
             # Never drawn larger than reading uses: pdfium's own downsampling is the cheap one.
             scale = min(self.dpi / 72, MAX_SIDE / max(page.get_width(), page.get_height(), 1.0))
             bitmap = page.render(scale=scale, grayscale=True)
@@ -156,3 +159,24 @@ class Rasteriser:
         if self._document is not None:
             self._document.close()
         self._document, self._path, self._pages = None, None, 0
+
+
+def _embedded_jpeg(page):
+    """The page's scan decoded straight from its JPEG, when the page is one JPEG image covering
+    it (what copiers write); None otherwise. Drawing such a page through pdfium costs several
+    times the decoding, and where the image is turned or scaled on the page does not matter:
+    the scanner finds the page's orientation and scale on the picture itself."""
+    import cv2
+    import numpy as np
+    import pypdfium2.raw as pdfium_c
+
+    images = [o for o in page.get_objects(max_depth=1) if o.type == pdfium_c.FPDF_PAGEOBJ_IMAGE]
+    if len(images) != 1 or images[0].get_filters() != ["DCTDecode"]:
+        return None
+    left, bottom, right, top = images[0].get_bounds()
+    if (right - left) * (top - bottom) < 0.8 * page.get_width() * page.get_height():
+        return None
+    width, height = images[0].get_px_size()
+    flags = cv2.IMREAD_REDUCED_GRAYSCALE_2 if max(width, height) >= 2 * MAX_SIDE else cv2.IMREAD_GRAYSCALE
+    data = np.frombuffer(bytes(images[0].get_data(decode_simple=False)), np.uint8)
+    return cv2.imdecode(data, flags)  # None (undecodable) falls back to pdfium's drawing
