@@ -5,7 +5,7 @@ people fill them (pen or pencil, some off-centre; some ticks, dots and erasures)
 copiers and phones scan them (skew, upside down, scale, perspective with uneven light, noise,
 blur and JPEG), and bound into one copier PDF of 200 dpi JPEG pages. Measures, in one run:
 
-  1. pages per second at --dpi 150 and 300, with --jobs 1 and 2, and CPU time per page (which
+  1. pages per second on piles scanned at 150 and 300 dpi, with --jobs 1 and 2, and CPU time per page (which
      other work on a shared machine does not inflate); the baseline measured in the same run is
      pdfium drawing the same pages alone (what reading any PDF page costs); and the
      reference is R/exams' nops_scan at about 0.8 s per sheet on this kind of machine (quoted
@@ -56,15 +56,15 @@ def make_exam(root: Path) -> Path:
     return folder
 
 
-def make_pile(folder: Path, pages: int, target: Path) -> dict:
-    """A copier PDF of `pages` filled and distorted sheets; what each student meant."""
+def make_pile(folder: Path, pages: int, target: Path, dpi: int = PILE_DPI) -> dict:
+    """A copier PDF of `pages` filled and distorted sheets scanned at `dpi`; what each student meant."""
     from PIL import Image
 
     from examkit.fileio import read_examset
 
     examset = read_examset(folder)
     rng = random.Random(2026)
-    blanks = {f.letter: rasterise(folder / f"sheet-{f.letter}.pdf", PILE_DPI)[0] for f in examset.forms}
+    blanks = {f.letter: rasterise(folder / f"sheet-{f.letter}.pdf", dpi)[0] for f in examset.forms}
     layouts = {f.letter: json.loads((folder / f"sheet-{f.letter}.layout.json").read_text())["pages"][0] for f in examset.forms}
     items = {f.letter: {i.position: i for i in f.items} for f in examset.forms}
     truth: dict[str, tuple] = {}
@@ -73,7 +73,7 @@ def make_pile(folder: Path, pages: int, target: Path) -> dict:
         for n in range(pages):
             form = examset.forms[n % len(examset.forms)].letter
             image = blanks[form].copy()
-            filled = fill_page(image, layouts[form], items[form], PILE_DPI, rng, doubtful=0.04, erased=0.08,
+            filled = fill_page(image, layouts[form], items[form], dpi, rng, doubtful=0.04, erased=0.08,
                                student=str(30000000 + n))
             kind = DISTORTIONS[n % len(DISTORTIONS)]
             truth[filled.student] = (form, kind, filled)
@@ -81,7 +81,7 @@ def make_pile(folder: Path, pages: int, target: Path) -> dict:
 
     stream = images()
     first = next(stream)
-    first.save(target, "PDF", save_all=True, append_images=stream, resolution=PILE_DPI, quality=80)
+    first.save(target, "PDF", save_all=True, append_images=stream, resolution=dpi, quality=80)
     return truth
 
 
@@ -154,9 +154,11 @@ def main() -> None:
         print(f"pile: {args.pages} filled sheets at {PILE_DPI} dpi, {len(DISTORTIONS)} kinds of distortion in turn, "
               f"made in {time.perf_counter() - started:.0f} s ({(root / 'pile.pdf').stat().st_size / 1e6:.0f} MB)")
 
-        timing = subset(root / "pile.pdf", min(args.timing_pages, args.pages), root / "timing.pdf")
-        n = min(args.timing_pages, args.pages)
+        n = args.timing_pages
         for dpi in (150, 300):
+            # A copier pile scanned at this resolution (JPEG pages, as copiers write them).
+            timing = root / f"timing-{dpi}.pdf"
+            make_pile(folder, n, timing, dpi)
             base = rasterise_only(timing, dpi)
             for jobs in (1, 2):
                 before, started = os.times(), time.perf_counter()
@@ -165,7 +167,7 @@ def main() -> None:
                 after = os.times()
                 cpu = sum(getattr(after, f) - getattr(before, f)
                           for f in ("user", "system", "children_user", "children_system")) / n
-                print(f"--dpi {dpi} --jobs {jobs}: {rate:5.1f} pages/s ({1000 / rate:4.0f} ms per sheet); "
+                print(f"{dpi} dpi scans, --dpi {dpi} --jobs {jobs}: {rate:5.1f} pages/s ({1000 / rate:4.0f} ms per sheet); "
                       f"{NOPS_SCAN_SECONDS * rate:4.1f}x nops_scan's 0.8 s per sheet (target 10x); "
                       f"CPU {cpu * 1000:.0f} ms per page; pdfium drawing the pages alone {base:.1f} pages/s")
 
@@ -180,7 +182,7 @@ def main() -> None:
         with open(root / "mem-all" / "review.csv", newline="") as handle:
             review = list(csv.DictReader(handle))
         print(f"reading, {args.pages} pages: silent misreads {misreads} (target 0); clean marks read without review "
-              f"{clean_read}/{clean} = {100 * clean_read / clean:.2f}% (target >= 98%); sheets not in responses.csv "
+              f"{clean_read}/{clean} = {100 * clean_read / clean:.2f}% (target >= 98%); sheets whose student ID went to review "
               f"{missing}; review.csv rows {len(review)} ({sum(1 for r in review if not r['position'])} page-level)")
         for row in review:
             if not row["position"]:

@@ -193,7 +193,9 @@ def test_doubtful_marks_are_never_guessed(exam, tmp_path):
     review = read_csv(tmp_path / "out" / "review.csv")
     assert list(review[0]) == ["source", "page", "student", "form", "position", "reason"]
     assert {r["position"] for r in review} >= {str(single[0]), str(single[2]), ""}
+    assert next(r.read for r in report.review if r.position == single[0]) == "marked A, C"
     html = (tmp_path / "out" / "review.html").read_text()
+    assert "marked A, C" in html
     for r in report.review:
         if r.crop:
             assert r.crop in html and (tmp_path / "out" / r.crop).is_file()

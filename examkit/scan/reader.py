@@ -42,6 +42,7 @@ class Cell:
     crop: bytes | None = None  # PNG of the item as scanned, for review and for short answers
     short: bool = False
     crop_file: str = ""  # where the crop was written, relative to the output folder
+    read: str = ""  # what the bubbles were read as, shown beside the crop of a flagged cell
 
 
 @dataclass
@@ -161,6 +162,7 @@ def _read_bubbles(upright: np.ndarray, page: dict, bands: Bands, result: PageRes
             cell = Cell(item["position"], reading.cell, reading.reason)
         if cell.value is None:
             cell.crop = _crop(upright, item["area"])
+            cell.read = describe_states(bubble_states)
         result.cells.append(cell)
     for item in page["items"]:
         if "box" in item:  # a short answer: handwriting, read by a person from its crop
@@ -179,6 +181,14 @@ def _read_bubbles(upright: np.ndarray, page: dict, bands: Bands, result: PageRes
             result.student_crop = _crop(upright, {"x": min(xs) - 8, "y": top, "w": max(xs) - min(xs) + 16,
                                                   "h": max(ys) - top + 8})
     result.picture = _picture(upright, groups, states, result)
+
+
+def describe_states(states: dict[str, str]) -> str:
+    """'marked A, C; unclear B' for a person checking the machine's reading."""
+    parts = [f"{label} {', '.join(v for v, s in states.items() if s == state)}"
+             for state, label in ((FILLED, "marked"), (UNCERTAIN, "unclear"))
+             if any(s == state for s in states.values())]
+    return "; ".join(parts) or "nothing marked"
 
 
 def _crop(upright: np.ndarray, area: dict) -> bytes:

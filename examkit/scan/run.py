@@ -180,7 +180,7 @@ def _sheet(group: list[PageResult], size: int, review: list[ReviewRow]) -> Sheet
             if cell.value is None:
                 cells[cell.position] = NEEDS_REVIEW
                 review.append(ReviewRow(page.source, page.number, student, page.form, cell.position, cell.reason,
-                                        cell.crop_file))
+                                        cell.crop_file, cell.read))
             else:
                 cells[cell.position] = cell.value
     if len(group) < first.pages:
