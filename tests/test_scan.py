@@ -261,6 +261,8 @@ def test_bad_input_gets_one_line_each_and_the_rest_is_read(exam, tmp_path):
     assert len(review) == 7  # every page that is not in responses.csv is in review.csv
     html = (tmp_path / "out" / "review.html").read_text()
     assert "good&lt;b&gt;.png" in html and "good<b>" not in html
+    # Pages that could not be read are shown as they are (all but the blank one).
+    assert len(list((tmp_path / "out" / "review-images").glob("p*.jpg"))) == 3
     assert "review: " in result.output and "locked.pdf" in result.output
 
 

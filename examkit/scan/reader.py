@@ -80,7 +80,21 @@ def is_blank(gray: np.ndarray) -> bool:
 
 
 def read_page(gray: np.ndarray, source: str, number: int, context: ReadContext) -> PageResult:
-    result = PageResult(source, number)
+    result = _read(gray, PageResult(source, number), context)
+    if result.picture is None and not result.problem.startswith("blank page"):
+        result.picture = _thumbnail(gray)  # a page that could not be read is still shown as it is
+    return result
+
+
+def _thumbnail(gray: np.ndarray) -> bytes:
+    import cv2
+
+    factor = min(1.0, 842 * PICTURE_SCALE / max(gray.shape))
+    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    return cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 70])[1].tobytes()
+
+
+def _read(gray: np.ndarray, result: PageResult, context: ReadContext) -> PageResult:
     if is_blank(gray):
         result.problem = "blank page; nothing to read (if it is an answer sheet, rescan it darker)"
         return result
