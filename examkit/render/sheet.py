@@ -7,9 +7,11 @@ PostScript points (1/72 inch), origin at the top-left corner of the page, y grow
 Pure functions only.
 
 Every answer a machine reads is a bubble in a grid: a grid kind (`GRID_KINDS`) says, for an
-item type, which rows and columns of bubbles it gets and what each bubble means (its `value`).
-A new kind of bubble item (a numeric digit grid, say) is one more builder in `GRID_KINDS` and
-one more reading rule in `examkit/scan/bubbles.py`.
+item type, which rows and columns of bubbles it gets, what each bubble means (its `value`,
+which the layout file records) and what is printed in it. A new kind of bubble item is one
+more builder here and one more reading rule in `examkit/scan/bubbles.py` (`READERS`). A numeric
+digit grid, for instance: rows "0"-"9" and ".", a column per digit position, value
+"<position>-<digit>", the digit printed in the bubble; read one mark per column.
 """
 
 from __future__ import annotations
@@ -134,9 +136,13 @@ class Grid:
     """The bubbles of one item as rows x columns; `value(row, column)` names each bubble."""
 
     rows: list[str]  # printed before each row ("" for a one-row item)
-    columns: list[str]  # printed inside the bubbles
+    columns: list[str]  # printed inside the bubbles, unless `label` says otherwise
     value: Callable[[int, str], str]
     note: str = ""
+    label: Callable[[int, str], str] | None = None  # (row, column) -> text in the bubble
+
+    def label_of(self, row: int, column: str) -> str:
+        return self.label(row, column) if self.label else column
 
 
 def _choice_grid(item: FormItem) -> Grid:
@@ -358,8 +364,8 @@ def _block(item: FormItem, x: float, y: float, width: float, height: float) -> B
         cy = y + BLOCK_PAD + row * ROW_PITCH + ROW_PITCH / 2
         if labelled:
             block.row_labels.append(Label(row_label, _r(start - 5.0), _r(cy)))
-        block.bubbles.extend(Bubble(grid.value(row, letter), letter, _r(start + radius + 1.0 + i * pitch), _r(cy), _r(radius))
-                             for i, letter in enumerate(grid.columns))
+        block.bubbles.extend(Bubble(grid.value(row, letter), grid.label_of(row, letter), _r(start + radius + 1.0 + i * pitch),
+                                    _r(cy), _r(radius)) for i, letter in enumerate(grid.columns))
     if grid.note:
         block.note, block.note_x = grid.note, _r(start + len(grid.columns) * pitch + 4.0)
         block.note_y = _r(y + BLOCK_PAD + ROW_PITCH / 2)
