@@ -16,7 +16,8 @@ import click
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Parallel processes reading pages.")
 @click.option("--dpi", type=click.IntRange(min=50, max=600), default=150, show_default=True,
-              help="Resolution PDF pages are rasterised at, at most 1800 px on the long side (about 150 dpi on A4: the bubbles are read at 144 dpi). Image files are read as they are.")
+              help="Resolution PDF pages are drawn at, at most 1800 px on the long side (about 150 dpi on A4; "
+                   "the bubbles are read at 144 dpi). Image files and a copier's JPEG pages are decoded as they are.")
 @click.option("--strict", is_flag=True,
               help="Exit 1 when anything needs review (the files are written all the same), as grade --strict.")
 def scan_command(examdir: Path, scans: tuple[Path, ...], out: Path | None, jobs: int, dpi: int, strict: bool) -> None:
