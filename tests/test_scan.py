@@ -322,6 +322,14 @@ def test_the_cli_and_api_do_not_load_the_scanner_for_help():
     assert out.strip() == "[]"
 
 
+def test_an_output_folder_that_cannot_be_written_is_one_line(exam, tmp_path):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the output folder should be")
+    cv2.imwrite(str(tmp_path / "page.png"), blank_pages(exam, "A")[0])
+    result = CliRunner().invoke(cli, ["scan", str(exam), str(tmp_path / "page.png"), "-o", str(blocked)])
+    assert result.exit_code == 1 and "cannot write" in result.output and "Traceback" not in result.output
+
+
 def test_layouts_missing_or_stale_are_refused_with_the_fix(exam, tmp_path):
     folder = copy_fixture(tmp_path / "exam")
     result = CliRunner().invoke(cli, ["scan", str(folder), str(tmp_path)])

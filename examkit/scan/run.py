@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ExamkitError, Problem
+from ..errors import ExamkitError, Problem, display_path
 from ..fileio import read_examset
 from .bubbles import NORMAL
 from .layouts import load_layouts
@@ -75,7 +75,11 @@ def _read_ref(ref: PageRef) -> PageResult:
         gray = rasteriser.gray(ref)
     except PageError as exc:
         return PageResult(ref.source, ref.number, problem=str(exc))
-    return read_page(gray, ref.source, ref.number, context)
+    try:
+        return read_page(gray, ref.source, ref.number, context)
+    except Exception as exc:  # noqa: BLE001  one strange page must not stop the pile
+        return PageResult(ref.source, ref.number, problem=f"could not read this page ({type(exc).__name__}: {exc}); "
+                                                          "rescan it, or type its answers")
 
 
 def read_pages(refs: list[PageRef], context: ReadContext, dpi: int, jobs: int) -> Iterator[PageResult]:
@@ -127,16 +131,21 @@ def scan_files(
     review = [ReviewRow(p.path, None, "", "", None, p.message) for p in file_problems]
     pages: list[PageResult] = []
     workers = max(1, min(jobs, len(refs) or 1))
-    for result in read_pages(refs, context, dpi, workers):
-        images.keep(result, len(pages) + 1)
-        pages.append(result)
-        if progress:
-            progress(result, len(refs))
-    sheets, sheet_review = assemble(pages, {f.letter: len(f.items) for f in examset.forms})
-    review.extend(sheet_review)
-    positions = max(len(f.items) for f in examset.forms)
-    report = ScanReport(out, pages, sheets, review, positions, seconds=0.0, workers=workers)
-    report.written = write_outputs(report, examset)
+    try:
+        for result in read_pages(refs, context, dpi, workers):
+            images.keep(result, len(pages) + 1)
+            pages.append(result)
+            if progress:
+                progress(result, len(refs))
+        sheets, sheet_review = assemble(pages, {f.letter: len(f.items) for f in examset.forms})
+        review.extend(sheet_review)
+        positions = max(len(f.items) for f in examset.forms)
+        report = ScanReport(out, pages, sheets, review, positions, seconds=0.0, workers=workers)
+        report.written = write_outputs(report, examset)
+    except OSError as exc:
+        where = display_path(exc.filename) if exc.filename else display_path(out)
+        raise ExamkitError(Problem(where, None, f"cannot write: {exc.strerror or exc}; "
+                                                "check the folder's permissions and free space")) from None
     report.seconds = time.perf_counter() - started
     return report
 
