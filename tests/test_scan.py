@@ -326,7 +326,7 @@ def test_an_output_folder_that_cannot_be_written_is_one_line(exam, tmp_path):
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the output folder should be")
     cv2.imwrite(str(tmp_path / "page.png"), blank_pages(exam, "A")[0])
-    result = CliRunner().invoke(cli, ["scan", str(exam), str(tmp_path / "page.png"), "-o", str(blocked)])
+    result = CliRunner().invoke(cli, ["scan", str(exam), str(tmp_path / "page.png"), "-o", str(blocked / "out")])
     assert result.exit_code == 1 and "cannot write" in result.output and "Traceback" not in result.output
 
 
