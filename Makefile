@@ -38,6 +38,7 @@ bench: install-test
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/render_speed.py
 	$(BIN)/python bench/grade.py
+	$(BIN)/python bench/scan.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -6,7 +6,9 @@ Measures, in one run:
      against weasyprint alone on the very same HTML strings (the baseline); target: examkit's
      overhead under 15%;
   3. the same 20 PDFs with --jobs 2 against --jobs 1; target: a speed-up of at least 1.7x on
-     2 cores.
+     2 cores;
+  4. the answer-sheet PDF (drawn from its geometry) against the exam PDF of the same form;
+     target: under a quarter of its time.
 
     .venv/bin/python bench/render.py [--html-forms 100] [--pdf-forms 20] [--jobs 2]
 """
@@ -71,6 +73,28 @@ def harfbuzz_subsetting() -> str:
     from weasyprint.text.ffi import harfbuzz_subset
 
     return "harfbuzz (libharfbuzz-subset0)" if harfbuzz_subset else "fontTools fallback (about 50% slower; apt-get install libharfbuzz-subset0)"
+
+
+def sheet_vs_exam(context, examset, env, rounds: int) -> None:
+    """Issue 16: the answer-sheet PDF drawn from its geometry against the exam PDF of the same
+    form (target: under a quarter of its time), and against WeasyPrint laying out the sheet's
+    HTML as before (the old path), form by form, best of `rounds`."""
+    import weasyprint
+
+    from examkit.render.sheet import layout_sheet
+
+    sheet_t = exam_t = html_t = 0.0
+    for form in examset.forms:
+        layout = layout_sheet(examset, form, "a4", context.fingerprint)
+        html = render_document(env, "sheet", examset, form, layout=layout)
+        sheet_t += min(timed(lambda: run_job(Job("sheet", form.letter, ("pdf",)), context)) for _ in range(rounds))
+        exam_t += min(timed(lambda: run_job(Job("exam", form.letter, ("pdf",)), context)) for _ in range(rounds))
+        html_t += min(timed(lambda: weasyprint.HTML(string=html).write_pdf()) for _ in range(rounds))
+    n = len(examset.forms)
+    print(f"PDF, answer sheet drawn from its geometry (layout file included): {sheet_t / n * 1000:.1f} ms per form; "
+          f"exam PDF of the same form {exam_t / n * 1000:.0f} ms: sheet/exam {sheet_t / exam_t:.3f} (target < 0.25)")
+    print(f"    the sheet's HTML laid out by weasyprint (the old path): {html_t / n * 1000:.0f} ms per form, "
+          f"{html_t / sheet_t:.0f}x the drawn sheet")
 
 
 def main() -> None:
@@ -143,6 +167,7 @@ def main() -> None:
         print(f"    CPU seconds, --jobs 1: {one_cpu:.2f}, --jobs {args.jobs}: {many_cpu:.2f} "
               f"(parallel work efficiency {one_cpu / many_cpu:.0%}); "
               f"speed-up the CPU time allows on {args.jobs} idle cores: {args.jobs * one_cpu / many_cpu:.2f}x")
+        sheet_vs_exam(context, examset, env, args.rounds)
         sheet = timed(lambda: render_folder(folder, only=("sheet",), formats=("pdf",), jobs=1))
         key = timed(lambda: render_folder(folder, only=("key",), formats=("pdf",), jobs=1))
         teacher = timed(lambda: render_folder(folder, only=("teacher",), formats=("pdf",), jobs=1))

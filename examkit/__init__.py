@@ -41,6 +41,7 @@ _API = {
     "write_results": "examkit.grade",
     "export_lms": "examkit.interop",
     "import_lms": "examkit.interop",
+    "scan_files": "examkit.scan",
 }
 
 __all__ = ["__version__", *_API]

@@ -51,6 +51,7 @@ def test_every_api_name_resolves_and_unknown_names_fail():
 
 def test_importing_examkit_and_its_cli_loads_no_heavy_library():
     code = ("import sys, examkit, examkit.cli; "
-            "print(sorted(m for m in ('weasyprint', 'jinja2', 'rapidfuzz', 'yaml') if m in sys.modules))")
+            "print(sorted(m for m in ('weasyprint', 'jinja2', 'rapidfuzz', 'yaml', 'cv2', 'zxingcpp', 'pypdfium2', 'numpy') "
+            "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

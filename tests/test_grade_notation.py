@@ -84,10 +84,17 @@ def test_letter_outside_the_options_is_flagged_not_guessed(form_a):
     assert reading.note == "E is not an option letter (A-D)"
 
 
-@pytest.mark.parametrize("cell", ["", "   ", "-", "?", "--", "\u2014"])
+@pytest.mark.parametrize("cell", ["", "   ", "-", "??", "--", "\u2014"])
 def test_blank_marks(form_a, cell):
     for key in form_a.values():
         assert read_answer(key, cell).status == BLANK
+
+
+def test_a_lone_question_mark_is_flagged_for_review_not_blank(form_a):
+    """`examkit scan` writes ? where a person must look; graded as blank it would cost points silently."""
+    for key in form_a.values():
+        reading = read_answer(key, " ? ")
+        assert reading.flagged and reading.status == REVIEW and "person" in reading.note
 
 
 def test_two_letters_on_a_single_item_are_a_wrong_answer_not_a_flag(form_a):

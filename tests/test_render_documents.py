@@ -118,29 +118,33 @@ def test_teacher_edition_marks_answers_with_every_rationale(rendered, letter):
 
 
 @pytest.mark.parametrize("letter", ["A", "B"])
-def test_sheet_layout_has_one_row_per_item_inside_the_page(rendered, letter):
+def test_sheet_layout_has_one_block_per_item_inside_the_page(rendered, letter):
     layout = json.loads((rendered / f"sheet-{letter}.layout.json").read_text())
     form = EXAMSET.form(letter)
     width, height = layout["page_size"]["width"], layout["page_size"]["height"]
     assert (layout["format"], layout["units"], layout["exam"], layout["form"]) == (
-        "examkit.sheet-layout/1", "pt", "mini", letter)
+        "examkit.sheet-layout/2", "pt", "mini", letter)
     rows = [item for page in layout["pages"] for item in page["items"]]
     assert [r["position"] for r in rows] == [i.position for i in form.items]
     for row, item in zip(rows, form.items):
         assert row["item_id"] == item.item_id and row["type"] == item.type
-        box = row["row"]
-        if item.type in ("single", "multiple"):
-            assert [b["option"] for b in row["bubbles"]] == [o.letter for o in item.options]
-            for b in row["bubbles"]:  # each bubble sits wholly inside its row
-                assert box["x"] <= b["x"] - row["radius"] and b["x"] + row["radius"] <= box["x"] + box["w"]
-                assert box["y"] <= b["y"] - row["radius"] and b["y"] + row["radius"] <= box["y"] + box["h"]
-        else:
-            expected = {"matching": len(item.premises), "ordering": len(item.steps), "short": 1}[item.type]
-            assert len(row["boxes"]) == expected
-            for b in row["boxes"]:
-                assert box["x"] <= b["x"] and b["x"] + b["w"] <= box["x"] + box["w"]
+        box = row["area"]
+        expected = {
+            "single": [o.letter for o in item.options], "multiple": [o.letter for o in item.options],
+            "matching": [f"{p.number}-{r.letter}" for p in item.premises for r in item.responses],
+            "ordering": [f"{n}-{s.letter}" for n in range(1, len(item.steps) + 1) for s in item.steps],
+            "short": []}[item.type]
+        assert [b["value"] for b in row.get("bubbles", [])] == expected
+        if expected:
+            assert row["radius"] * 2 >= 4 * 72 / 25.4  # bubbles at least 4 mm across
+        for b in row.get("bubbles", []):  # each bubble sits wholly inside its item's band
+            assert box["x"] <= b["x"] - row["radius"] and b["x"] + row["radius"] <= box["x"] + box["w"]
+            assert box["y"] <= b["y"] - row["radius"] and b["y"] + row["radius"] <= box["y"] + box["h"]
+        if item.type == "short":
+            b = row["box"]
+            assert b["h"] >= 36 and box["x"] <= b["x"] and b["x"] + b["w"] <= box["x"] + box["w"]
     for page in layout["pages"]:
-        rects = [r["row"] for r in page["items"]]
+        rects = [r["area"] for r in page["items"]]
         for i, a in enumerate(rects):  # rows never overlap
             for b in rects[i + 1:]:
                 assert (a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"]
@@ -183,9 +187,10 @@ def test_sheet_pdf_prints_each_bubble_letter_where_the_layout_says(rendered):
     runs = _text_positions(rendered / "sheet-A.pdf")
     for row in layout["pages"][0]["items"]:
         for bubble in row.get("bubbles", []):
+            label = bubble["value"].split("-")[-1]
             near = [(x, y) for text, x, y in runs
-                    if text == bubble["option"] and abs(x - bubble["x"]) < row["radius"] and abs(y - bubble["y"]) < row["radius"]]
-            assert near, f"no letter {bubble['option']} drawn in the bubble of item {row['position']}"
+                    if text == label and abs(x - bubble["x"]) < row["radius"] and abs(y - bubble["y"]) < row["radius"]]
+            assert near, f"no letter {label} drawn in the bubble of item {row['position']}"
     numbers = [text for text, _, _ in runs if text.isdigit()]
     for row in layout["pages"][0]["items"]:
         assert str(row["position"]) in numbers
@@ -232,7 +237,7 @@ def test_sheet_layout_on_letter_paper_fits_the_page():
     assert (data["page_size"]["width"], data["page_size"]["height"]) == PAPER_SIZES["letter"]
     for page in data["pages"]:
         for item in page["items"]:
-            assert item["row"]["y"] + item["row"]["h"] < PAPER_SIZES["letter"][1] - 40
+            assert item["area"]["y"] + item["area"]["h"] < PAPER_SIZES["letter"][1] - 40
 
 
 def test_a_long_form_continues_on_more_sheet_pages():
@@ -240,9 +245,13 @@ def test_a_long_form_continues_on_more_sheet_pages():
     long_form = form.model_copy(update={"placements": [form.placements[(n - 1) % 8] for n in range(1, 121)]})
     layout = layout_sheet(EXAMSET, long_form, "a4")
     assert len(layout.pages) >= 2
-    assert [r.position for p in layout.pages for r in p.rows] == list(range(1, 121))
+    assert [r.position for p in layout.pages for r in p.blocks] == list(range(1, 121))
     assert layout.pages[1].id_bubbles == []  # the student ID grid only on page 1
-    assert all(r.y + 19 <= layout.height - 50 for p in layout.pages for r in p.rows)
+    assert all(r.y + r.h <= layout.height - 50 for p in layout.pages for r in p.blocks)
+    last = layout.pages[-1].blocks  # the last page is balanced over its two columns
+    left = [b for b in last if b.x == last[0].x]
+    right = [b for b in last if b.x != last[0].x]
+    assert right and abs((left[-1].y + left[-1].h) - (right[-1].y + right[-1].h)) <= max(b.h for b in last) + 4
 
 
 def test_html_pages_are_self_contained(rendered):

@@ -17,6 +17,7 @@ from .generatecmd import generate_command
 from .gradecmd import grade_command
 from .interopcmds import export_command, import_command
 from .rendercmd import render_command
+from .scancmd import scan_command
 
 
 class _Group(click.Group):
@@ -50,6 +51,7 @@ for command in (
     grade_command,
     export_command,
     import_command,
+    scan_command,
 ):
     cli.add_command(command)
 

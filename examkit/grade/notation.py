@@ -62,6 +62,9 @@ class Reading:
 
 
 BLANK_READING = Reading(BLANK, method="blank")
+# A cell holding just "?": `examkit scan` writes it where a person must read the sheet.
+SCANNER_QUERY = "?"
+QUERY_READING = Reading(REVIEW, method="scan", note="? in the cell: the scanned sheet needs a person; type the answer")
 
 
 def is_blank(raw: str) -> bool:
@@ -78,6 +81,8 @@ def read_answer(key: ItemKey, cell: str | tuple) -> Reading:
         if key.type == "ordering":
             return _read_ordering_grid(key, cell)
         cell = "; ".join(v for v in cell[1:] if not is_blank(v))
+    if cell.strip() == SCANNER_QUERY:
+        return QUERY_READING
     if is_blank(cell):
         return BLANK_READING
     if key.type == "short":

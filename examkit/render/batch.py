@@ -125,8 +125,9 @@ def _run_in_worker(job: Job) -> JobResult:
     return run_job(job, _WORKER)
 
 
-def document_html(context: RenderContext, doc: str, letter: str | None):
-    """The HTML of one document, and the answer sheet's layout (None for other documents)."""
+def document_html(context: RenderContext, doc: str, letter: str | None, *, html: bool = True):
+    """The HTML of one document ("" when `html` is false), the answer sheet's layout (None for
+    other documents), and the form."""
     from . import sheet
     from .html import render_document
 
@@ -139,7 +140,8 @@ def document_html(context: RenderContext, doc: str, letter: str | None):
         context.forms.update((f.letter, f) for f in examset.forms)
     form = context.forms[letter] if letter else None
     layout = sheet.layout_sheet(examset, form, context.paper, context.fingerprint) if doc == "sheet" else None
-    return render_document(context.env, doc, examset, form, paper=context.paper, layout=layout), layout
+    text = render_document(context.env, doc, examset, form, paper=context.paper, layout=layout) if html else ""
+    return text, layout, form
 
 
 def run_job(job: Job, context: RenderContext) -> JobResult:
@@ -153,8 +155,10 @@ def run_job(job: Job, context: RenderContext) -> JobResult:
 
     started = time.perf_counter()
     result = JobResult(job)
+    # The sheet's PDF is drawn from its geometry (sheetpdf.py); only its HTML needs the template.
+    wants_html = job.doc != "sheet" or "html" in job.formats
     try:
-        html, layout = document_html(context, job.doc, job.form)
+        html, layout, form = document_html(context, job.doc, job.form, html=wants_html)
     except jinja2.TemplateError as exc:
         result.problems.append(template_problem(exc, f"{job.doc}.html.j2"))
         return result
@@ -163,6 +167,10 @@ def run_job(job: Job, context: RenderContext) -> JobResult:
             target = inside(context.folder, f"{job.stem}.{fmt}")
             if fmt == "html":
                 write_atomic(target, html)
+            elif layout is not None:
+                from .sheetpdf import sheet_pdf
+
+                write_atomic(target, sheet_pdf(layout, context.examset, form))
             else:
                 pdf, refused = render_pdf_bytes(html, context.roots, template_folders(context.templates)[0])
                 result.refused.extend(refused)

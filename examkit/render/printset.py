@@ -90,7 +90,7 @@ def render_class_set(
         laid_out[letter] = []
         for doc in DOCUMENTS_PER_COPY:
             try:
-                html, layout = document_html(context, doc, letter)
+                html, layout, _ = document_html(context, doc, letter)
             except jinja2.TemplateError as exc:
                 raise ExamkitError(template_problem(exc, f"{doc}.html.j2")) from None
             document, refused = render_pages(html, context.roots, base)

@@ -1,47 +1,59 @@
 """The answer sheet's geometry: every mark, bubble and box at a fixed position, in points.
 
 The layout is computed here, not by the browser engine, so the very numbers that place each
-element on the page go into `sheet-X.layout.json` for scanned-sheet grading. Coordinates are
-in PostScript points (1/72 inch), origin at the top-left corner of the page, y growing down.
-Pure functions only; the template draws what this module decides.
+element on the page go into `sheet-X.layout.json` for scanned-sheet grading, into the sheet's
+PDF (drawn directly from these numbers by `sheetpdf.py`) and into its HTML. Coordinates are in
+PostScript points (1/72 inch), origin at the top-left corner of the page, y growing down.
+Pure functions only.
+
+Every answer a machine reads is a bubble in a grid: a grid kind (`GRID_KINDS`) says, for an
+item type, which rows and columns of bubbles it gets, what each bubble means (its `value`,
+which the layout file records) and what is printed in it. A new kind of bubble item is one
+more builder here and one more reading rule in `examkit/scan/bubbles.py` (`READERS`). A numeric
+digit grid, for instance: rows "0"-"9" and ".", a column per digit position, value
+"<position>-<digit>", the digit printed in the bubble; read one mark per column.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
 from ..models import ExamSet, Form, FormItem
 
-LAYOUT_FORMAT = "examkit.sheet-layout/1"
+LAYOUT_FORMAT = "examkit.sheet-layout/2"
 QR_PREFIX = "examkit:sheet/1?"
 PAPER_SIZES = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}
 
-MARK_SIZE = 14.0  # side of a solid registration square
-MARK_INSET = 22.0  # page edge to the square's outer edge
+MARK_SIZE = 16.0  # side of a solid registration square
+MARK_INSET = 20.0  # page edge to the square's outer edge
 MARGIN = 50.0  # page edge to the content
-QR_SIZE = 64.0  # the symbol itself; white space around it is kept free as its quiet zone
-ROW_HEIGHT = 19.0
+QR_SIZE = 66.0  # the symbol itself; white space around it is kept free as its quiet zone
 COLUMN_GAP = 22.0
-NUMBER_WIDTH = 28.0  # the item number before each row's bubbles or boxes
-BUBBLE_RADIUS = 6.0
-BUBBLE_PITCH = 18.0
-BOX_WIDTH = 16.0
-BOX_HEIGHT = 15.0
-BOX_LABEL = 9.0  # room for the premise number (matching) or arrow (ordering) before a box
+NUMBER_WIDTH = 24.0  # the item number before each block
+ROW_LABEL_WIDTH = 22.0  # premise number or rank before a grid row
+BUBBLE_RADIUS = 6.0  # 12 pt = 4.2 mm across
+BUBBLE_PITCH = 17.0
+ROW_PITCH = 17.0  # between the rows of a grid
+BLOCK_PAD = 3.5  # above and below an item's bubbles, inside its shaded band
+BLOCK_GAP = 4.0  # between items
+SHORT_BOX_HEIGHT = 42.0  # two handwritten lines
 ID_DIGITS = 8
-ID_RADIUS = 5.0
-ID_PITCH_X = 15.0
-ID_PITCH_Y = 12.5
+ID_RADIUS = 6.0
+ID_PITCH_X = 16.0
+ID_PITCH_Y = 15.0
+ID_BOX_HEIGHT = 15.0
 FOOTER_ROOM = 12.0
-NOTE_ROOM = 44.0  # width of a row's hint such as 'choose 2'
+MIN_RADIUS = 4.5  # a very long option list squeezes to this, then the pitch shrinks
 
 
 @dataclass
 class Bubble:
-    label: str
+    value: str  # what filling it means: "B", or "2-C" for premise 2 gets C / rank 2 is step C
+    label: str  # what is printed inside it
     x: float  # centre
     y: float
     r: float
@@ -57,17 +69,33 @@ class Box:
 
 
 @dataclass
-class Row:
+class Label:
+    text: str
+    x: float  # right edge
+    y: float  # centre line
+
+
+@dataclass
+class Block:
+    """One item's band on the sheet: its number, bubbles (or write-in box) and row labels."""
+
     position: int
     item_id: str
     type: str
-    y: float  # top of the row
-    x: float  # left of the column
+    x: float
+    y: float
     w: float
+    h: float
     bubbles: list[Bubble] = field(default_factory=list)
-    boxes: list[Box] = field(default_factory=list)
+    row_labels: list[Label] = field(default_factory=list)
+    box: Box | None = None  # the write-in box of a short answer
     note: str = ""  # e.g. "choose 2", drawn after the bubbles
     note_x: float = 0.0
+    note_y: float = 0.0
+
+    @property
+    def radius(self) -> float:
+        return self.bubbles[0].r if self.bubbles else 0.0
 
 
 @dataclass
@@ -76,7 +104,7 @@ class Page:
     qr_payload: str
     qr: Box
     marks: list[Box]
-    rows: list[Row]
+    blocks: list[Block]
     items_top: float
     id_boxes: list[Box] = field(default_factory=list)  # write-in digit boxes (page 1 only)
     id_bubbles: list[list[Bubble]] = field(default_factory=list)  # one column of 0-9 per digit
@@ -98,6 +126,56 @@ class SheetLayout:
     def content(self) -> tuple[float, float, float, float]:
         """left, top, right, bottom of the area inside the margins."""
         return MARGIN, MARGIN, self.width - MARGIN, self.height - MARGIN
+
+
+# --------------------------------------------------------------------------- grid kinds
+
+
+@dataclass
+class Grid:
+    """The bubbles of one item as rows x columns; `value(row, column)` names each bubble."""
+
+    rows: list[str]  # printed before each row ("" for a one-row item)
+    columns: list[str]  # printed inside the bubbles, unless `label` says otherwise
+    value: Callable[[int, str], str]
+    note: str = ""
+    label: Callable[[int, str], str] | None = None  # (row, column) -> text in the bubble
+
+    def label_of(self, row: int, column: str) -> str:
+        return self.label(row, column) if self.label else column
+
+
+def _choice_grid(item: FormItem) -> Grid:
+    note = f"choose {sum(o.correct for o in item.options)}" if item.type == "multiple" else ""
+    return Grid([""], [o.letter for o in item.options], lambda row, letter: letter, note)
+
+
+def _matching_grid(item: FormItem) -> Grid:
+    numbers = [p.number for p in item.premises]
+    return Grid([str(n) for n in numbers], [r.letter for r in item.responses],
+                lambda row, letter: f"{numbers[row]}-{letter}")
+
+
+def _ordering_grid(item: FormItem) -> Grid:
+    return Grid([ordinal(i + 1) for i in range(len(item.steps))], [s.letter for s in item.steps],
+                lambda row, letter: f"{row + 1}-{letter}")
+
+
+# item type -> its bubble grid; types absent here (short) get a write-in box instead
+GRID_KINDS: dict[str, Callable[[FormItem], Grid]] = {
+    "single": _choice_grid,
+    "multiple": _choice_grid,
+    "matching": _matching_grid,
+    "ordering": _ordering_grid,
+}
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+# --------------------------------------------------------------------------- identity
 
 
 def examset_fingerprint(examset: ExamSet) -> str:
@@ -127,28 +205,38 @@ def parse_qr_payload(text: str) -> dict[str, str | int] | None:
     return fields
 
 
+# --------------------------------------------------------------------------- layout
+
+
+def id_boxes_top() -> float:
+    return MARGIN + QR_SIZE + 50.0
+
+
+def id_bubbles_top() -> float:
+    return id_boxes_top() + ID_BOX_HEIGHT + 4.0 + ID_RADIUS + 2.0
+
+
 def first_page_items_top() -> float:
     """Below the header, name fields and the student ID grid of page 1."""
-    return id_bubbles_top() + 9 * ID_PITCH_Y + ID_RADIUS + 22.0
+    return id_bubbles_top() + 9 * ID_PITCH_Y + ID_RADIUS + 16.0
 
 
 def later_page_items_top() -> float:
     return MARGIN + QR_SIZE + 14.0
 
 
-def id_boxes_top() -> float:
-    return MARGIN + QR_SIZE + 52.0
-
-
-def id_bubbles_top() -> float:
-    return id_boxes_top() + BOX_HEIGHT + 4.0 + ID_RADIUS + 2.0
+def block_height(item: FormItem) -> float:
+    if item.type not in GRID_KINDS:
+        return SHORT_BOX_HEIGHT + 2 * BLOCK_PAD
+    return len(GRID_KINDS[item.type](item).rows) * ROW_PITCH + 2 * BLOCK_PAD
 
 
 def layout_sheet(examset: ExamSet, form: Form, paper: str = "a4", fingerprint: str | None = None) -> SheetLayout:
-    """Place every item of `form` on as few pages as the paper allows, columns filled top-down.
+    """Place every item of `form` in two columns over as many pages as it needs.
 
-    `fingerprint` is `examset_fingerprint(examset)` when the caller has it already: it hashes
-    the whole set, so a batch computes it once rather than once per form.
+    Full pages fill the left column, then the right; the last page balances its items over
+    both columns. `fingerprint` is `examset_fingerprint(examset)` when the caller has it
+    already: it hashes the whole set, so a batch computes it once rather than once per form.
     """
     width, height = PAPER_SIZES[paper]
     left, right = MARGIN, width - MARGIN
@@ -157,30 +245,22 @@ def layout_sheet(examset: ExamSet, form: Form, paper: str = "a4", fingerprint: s
     if fingerprint is None:
         fingerprint = examset_fingerprint(examset)
 
-    pending = list(form.items)
-    chunks: list[tuple[float, list[list[FormItem]]]] = []
-    while pending or not chunks:
-        top = first_page_items_top() if not chunks else later_page_items_top()
-        per_column = max(1, int((bottom - top) // ROW_HEIGHT))
-        columns = []
-        for _ in range(2):
-            columns.append(pending[:per_column])
-            pending = pending[per_column:]
-        chunks.append((top, columns))
-
+    chunks = _paginate([block_height(item) for item in form.items], bottom)
     pages: list[Page] = []
+    items = iter(form.items)
     for index, (top, columns) in enumerate(chunks, start=1):
-        rows = []
-        for column, items in enumerate(columns):
-            x = left + column * (column_width + COLUMN_GAP)
-            for slot, item in enumerate(items):
-                rows.append(_row(item, x, top + slot * ROW_HEIGHT, column_width))
+        blocks = []
+        for column, heights in enumerate(columns):
+            x, y = left + column * (column_width + COLUMN_GAP), top
+            for h in heights:
+                blocks.append(_block(next(items), x, y, column_width, h))
+                y += h + BLOCK_GAP
         page = Page(
             number=index,
             qr_payload=qr_payload(examset.exam, form.letter, index, len(chunks), fingerprint),
             qr=Box("qr", _r(right - QR_SIZE), MARGIN, QR_SIZE, QR_SIZE),
             marks=_marks(width, height),
-            rows=rows,
+            blocks=blocks,
             items_top=top,
         )
         if index == 1:
@@ -190,11 +270,45 @@ def layout_sheet(examset: ExamSet, form: Form, paper: str = "a4", fingerprint: s
                        header_boxes(width, height))
 
 
+def _stack(heights: list[float]) -> float:
+    return sum(heights) + BLOCK_GAP * max(0, len(heights) - 1)
+
+
+def _paginate(heights: list[float], bottom: float) -> list[tuple[float, list[list[float]]]]:
+    """Block heights split into pages of two columns: (top of the items, [left, right])."""
+    chunks: list[tuple[float, list[list[float]]]] = []
+    pending = list(heights)
+    while pending or not chunks:
+        top = first_page_items_top() if not chunks else later_page_items_top()
+        room = bottom - top
+        split = _balanced_split(pending, room)
+        if split is not None:
+            chunks.append((top, [pending[:split], pending[split:]]))
+            break
+        columns: list[list[float]] = [[], []]
+        for column in columns:
+            # A block taller than a whole column still goes alone at the top of one.
+            while pending and (not column or _stack(column + [pending[0]]) <= room):
+                column.append(pending.pop(0))
+        chunks.append((top, columns))
+    return chunks
+
+
+def _balanced_split(heights: list[float], room: float) -> int | None:
+    """The split of `heights` into two columns of at most `room` with the lower taller column."""
+    best, best_height = None, None
+    for split in range(len(heights) + 1):
+        tallest = max(_stack(heights[:split]), _stack(heights[split:]))
+        if tallest <= room and (best_height is None or tallest < best_height - 1e-9):
+            best, best_height = split, tallest
+    return best
+
+
 def header_boxes(width: float, height: float) -> dict[str, Box]:
     """Boxes for the printed text: titles, form letter, name line, instructions, footer."""
     left, right = MARGIN, width - MARGIN
     form_left = right - QR_SIZE - 14.0 - 56.0
-    fields_top = MARGIN + QR_SIZE + 12.0
+    fields_top = MARGIN + QR_SIZE + 10.0
     id_right = left + 8.0 + ID_DIGITS * ID_PITCH_X
     grid_bottom = id_bubbles_top() + 9 * ID_PITCH_Y + ID_RADIUS
     instructions_left = id_right + 18.0
@@ -226,44 +340,39 @@ def _student_id(left: float) -> tuple[list[Box], list[list[Bubble]]]:
     boxes, columns = [], []
     for digit in range(ID_DIGITS):
         cx = left + 8.0 + digit * ID_PITCH_X
-        boxes.append(Box(str(digit + 1), _r(cx - 6.0), _r(id_boxes_top()), 12.0, BOX_HEIGHT))
-        columns.append([Bubble(str(n), _r(cx), _r(id_bubbles_top() + n * ID_PITCH_Y), ID_RADIUS) for n in range(10)])
+        boxes.append(Box(str(digit + 1), _r(cx - 6.5), _r(id_boxes_top()), 13.0, ID_BOX_HEIGHT))
+        columns.append([Bubble(str(n), str(n), _r(cx), _r(id_bubbles_top() + n * ID_PITCH_Y), ID_RADIUS)
+                        for n in range(10)])
     return boxes, columns
 
 
-def _row(item: FormItem, x: float, y: float, width: float) -> Row:
-    row = Row(item.position, item.item_id, item.type, _r(y), _r(x), _r(width))
-    start = x + NUMBER_WIDTH
-    room = width - NUMBER_WIDTH - 2.0
-    centre_y = y + ROW_HEIGHT / 2
-    if item.type in ("single", "multiple"):
-        letters = [o.letter for o in item.options]
-        # A very long option list squeezes together rather than leaving the column.
-        pitch = min(BUBBLE_PITCH, room / max(1, len(letters)))
-        radius = min(BUBBLE_RADIUS, pitch / 2 - 1.0)
-        row.bubbles = [
-            Bubble(letter, _r(start + radius + 1.0 + i * pitch), _r(centre_y), _r(radius)) for i, letter in enumerate(letters)
-        ]
-        if item.type == "multiple":
-            row.note = f"choose {sum(o.correct for o in item.options)}"
-            row.note_x = _r(start + len(letters) * pitch + 4.0)
-    elif item.type in ("matching", "ordering"):
-        labels = [str(p.number) for p in item.premises] if item.type == "matching" else [
-            str(i + 1) for i in range(len(item.steps))
-        ]
-        cell = min(BOX_LABEL + BOX_WIDTH + 5.0, room / max(1, len(labels)))
-        box_width = min(BOX_WIDTH, cell - BOX_LABEL - 1.0)
-        row.boxes = [
-            Box(label, _r(start + i * cell + BOX_LABEL), _r(centre_y - BOX_HEIGHT / 2), _r(box_width), BOX_HEIGHT)
-            for i, label in enumerate(labels)
-        ]
-        note = "letter per item" if item.type == "matching" else "first → last"
-        note_x = start + len(labels) * cell + 3.0
-        if note_x + NOTE_ROOM <= x + width:  # only where it fits; the instructions say it too
-            row.note, row.note_x = note, _r(note_x)
-    else:  # short: one write-in box across the column
-        row.boxes = [Box("answer", _r(start), _r(centre_y - BOX_HEIGHT / 2), _r(room), BOX_HEIGHT)]
-    return row
+def _block(item: FormItem, x: float, y: float, width: float, height: float) -> Block:
+    block = Block(item.position, item.item_id, item.type, _r(x), _r(y), _r(width), _r(height))
+    make_grid = GRID_KINDS.get(item.type)
+    if make_grid is None:  # short: a write-in box across the column, two lines high
+        start = x + NUMBER_WIDTH
+        block.box = Box("answer", _r(start), _r(y + BLOCK_PAD), _r(x + width - start - 2.0), SHORT_BOX_HEIGHT)
+        return block
+    grid = make_grid(item)
+    labelled = any(grid.rows)
+    start = x + NUMBER_WIDTH + (ROW_LABEL_WIDTH if labelled else 0.0)
+    room = x + width - start - 2.0
+    note_room = 40.0 if grid.note else 0.0
+    pitch = min(BUBBLE_PITCH, (room - note_room) / max(1, len(grid.columns)))
+    radius = max(MIN_RADIUS, min(BUBBLE_RADIUS, pitch / 2 - 1.5))
+    for row, row_label in enumerate(grid.rows):
+        cy = y + BLOCK_PAD + row * ROW_PITCH + ROW_PITCH / 2
+        if labelled:
+            block.row_labels.append(Label(row_label, _r(start - 5.0), _r(cy)))
+        block.bubbles.extend(Bubble(grid.value(row, letter), grid.label_of(row, letter), _r(start + radius + 1.0 + i * pitch),
+                                    _r(cy), _r(radius)) for i, letter in enumerate(grid.columns))
+    if grid.note:
+        block.note, block.note_x = grid.note, _r(start + len(grid.columns) * pitch + 4.0)
+        block.note_y = _r(y + BLOCK_PAD + ROW_PITCH / 2)
+    return block
+
+
+# --------------------------------------------------------------------------- the layout file
 
 
 def layout_data(layout: SheetLayout) -> dict:
@@ -271,15 +380,14 @@ def layout_data(layout: SheetLayout) -> dict:
     pages = []
     for page in layout.pages:
         items = []
-        for row in page.rows:
-            entry: dict = {"position": row.position, "item_id": row.item_id, "type": row.type,
-                           "row": {"x": row.x, "y": row.y, "w": row.w, "h": ROW_HEIGHT}}
-            if row.bubbles:
-                entry["radius"] = row.bubbles[0].r
-                entry["bubbles"] = [{"option": b.label, "x": b.x, "y": b.y} for b in row.bubbles]
-            if row.boxes:
-                key = {"matching": "premise", "ordering": "place"}.get(row.type, "box")
-                entry["boxes"] = [{key: b.label, "x": b.x, "y": b.y, "w": b.w, "h": b.h} for b in row.boxes]
+        for block in page.blocks:
+            entry: dict = {"position": block.position, "item_id": block.item_id, "type": block.type,
+                           "area": {"x": block.x, "y": block.y, "w": block.w, "h": block.h}}
+            if block.bubbles:
+                entry["radius"] = block.radius
+                entry["bubbles"] = [{"value": b.value, "x": b.x, "y": b.y} for b in block.bubbles]
+            if block.box is not None:
+                entry["box"] = _box(block.box)
             items.append(entry)
         data: dict = {
             "page": page.number,
@@ -292,7 +400,7 @@ def layout_data(layout: SheetLayout) -> dict:
                 "digits": len(page.id_bubbles),
                 "radius": ID_RADIUS,
                 "write_in": [_box(b) for b in page.id_boxes],
-                "columns": [[{"digit": int(b.label), "x": b.x, "y": b.y} for b in column] for column in page.id_bubbles],
+                "columns": [[{"digit": int(b.value), "x": b.x, "y": b.y} for b in column] for column in page.id_bubbles],
             }
         pages.append(data)
     return {
@@ -314,4 +422,3 @@ def layout_json(layout: SheetLayout) -> str:
 
 def _box(box: Box) -> dict:
     return {"x": box.x, "y": box.y, "w": box.w, "h": box.h}
-
