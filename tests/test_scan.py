@@ -399,3 +399,39 @@ def test_generate_render_print_fill_scan_grade(tmp_path):
     # Before review, the grader flags the ? cells (the short answers at least) rather than marking them wrong.
     before = examkit.grade_files(examset, [scanned])
     assert all(r.flagged and any("needs a person" in reason for reason in r.reasons) for r in before.results)
+
+
+def test_numbers_written_in_the_digit_grid_are_read_and_graded(tmp_path):
+    """Numeric items get a column of 0-9 and a point per character; the scan reads the number."""
+    from examkit.bank import load_bank
+    from examkit.generate import generate_examset, write_examset
+    from examkit.grade import grade_files
+    from examkit.models import Blueprint
+    from tests.test_parametric import write_bank
+
+    bank = load_bank([write_bank(tmp_path)])
+    folder = tmp_path / "exam"
+    write_examset(generate_examset(bank, Blueprint(title="Numbers", items=3, types=["numeric", "single"]),
+                                   seed=2), folder)
+    render_folder(folder, only=("sheet",), formats=("pdf",), jobs=1)
+    items = items_of(folder, "A")
+    numeric = {p: i for p, i in items.items() if i.type == "numeric"}
+    assert numeric and all(len(e["bubbles"]) == 11 * 6 for page in layout(folder, "A")["pages"]
+                           for e in page["items"] if e["type"] == "numeric")
+    rng = random.Random(5)
+    page = blank_pages(folder, "A")[0]
+    filled = fill_page(page, layout(folder, "A")["pages"][0], items, DPI, rng, styles=("pen",), student="4711")
+    scan = tmp_path / "scan.png"
+    cv2.imwrite(str(scan), page)
+    report = scan_files(folder, [scan], out=tmp_path / "scans", jobs=1)
+    (row,) = read_csv(tmp_path / "scans" / "responses.csv")
+    for position in numeric:
+        assert row[str(position)] == filled.answers[position]  # e.g. "0.83", read column by column
+    run = grade_files(read_examset(folder), [tmp_path / "scans" / "responses.csv"])
+    result = run.results[0]
+    keys = run.keys["A"]
+    for key, outcome in zip(keys, result.outcomes):
+        if key.type == "numeric":
+            right = abs(float(filled.answers[key.position]) - key.correct) <= key.tolerance + 1e-9
+            assert outcome.result == ("correct" if right else "wrong")
+    assert report is not None

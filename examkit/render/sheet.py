@@ -161,12 +161,24 @@ def _ordering_grid(item: FormItem) -> Grid:
                 lambda row, letter: f"{row + 1}-{letter}")
 
 
+NUMBER_PLACES = 6  # characters of a written number: the same for every item, so it gives nothing away
+NUMBER_MARKS = [*"0123456789", "."]
+
+
+def _number_grid(item: FormItem) -> Grid:
+    """A column per character of the number, rows 0-9 and the decimal point; '3-7' is a 7 in place 3."""
+    return Grid(NUMBER_MARKS, [str(n) for n in range(1, NUMBER_PLACES + 1)],
+                lambda row, place: f"{place}-{NUMBER_MARKS[row]}", "one per column",
+                label=lambda row, place: NUMBER_MARKS[row])
+
+
 # item type -> its bubble grid; types absent here (short) get a write-in box instead
 GRID_KINDS: dict[str, Callable[[FormItem], Grid]] = {
     "single": _choice_grid,
     "multiple": _choice_grid,
     "matching": _matching_grid,
     "ordering": _ordering_grid,
+    "numeric": _number_grid,
 }
 
 

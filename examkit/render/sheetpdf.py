@@ -138,6 +138,8 @@ def instructions(types: set[str]) -> list[str]:
         lines.append("Ordering: one bubble per row, the step that comes 1st, 2nd, and so on.")
     if "short" in types:
         lines.append("Short answer: print your answer clearly inside its box.")
+    if "numeric" in types:
+        lines.append("Number: write it one character per column, left to right, and fill the bubble of each (a digit or the point).")
     lines.append("Erase changes cleanly. Do not write on the black squares or the code.")
     return lines
 

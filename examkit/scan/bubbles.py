@@ -153,12 +153,31 @@ def read_ordering(states: dict[str, str]) -> ItemReading:
     return ItemReading(",".join(picked[r] for r in ranks) if picked else "")
 
 
+def read_number(states: dict[str, str]) -> ItemReading:
+    """A number written one character per column: marked columns must follow each other."""
+    picked = _one_per_row(states, "digit place")
+    if isinstance(picked, ItemReading):
+        return picked
+    places = list(_rows(states))
+    used = [i for i, place in enumerate(places) if place in picked]
+    if not used:
+        return ItemReading("")
+    gap = [places[i] for i in range(used[0], used[-1]) if places[i] not in picked]
+    if gap:
+        return ItemReading(None, f"digit place {gap[0]} is empty between marked places; type the number")
+    text = "".join(picked[places[i]] for i in used)
+    if text.count(".") > 1 or text == ".":
+        return ItemReading(None, f"'{text}' is not a number; type the number the student meant")
+    return ItemReading(text)
+
+
 # item type -> how its bubbles read; a new bubble-grid kind adds its rule here
 READERS: dict[str, Callable[[dict[str, str]], ItemReading]] = {
     "single": read_one,
     "multiple": read_any,
     "matching": read_matching,
     "ordering": read_ordering,
+    "numeric": read_number,
 }
 
 
