@@ -37,6 +37,7 @@ bench: install-test
 	$(BIN)/python bench/generate.py
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/grade.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -40,14 +40,21 @@ def ordinary_file_mode() -> int:
     return 0o666 & ~mask
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may read as the start of a formula: the four signs, their full-width
+# forms (which some spreadsheets fold to ASCII), and the blanks some of them skip first.
+_FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_SKIPPED_BLANKS = (" ", "\t", "\r", "\n", "\u3000")
 
 
 def spreadsheet_text(text: str) -> str:
     """A CSV cell that spreadsheets show as text: typed text that starts like a formula
-    (`=HYPERLINK(...)`, `+1`, `@SUM`) gets a leading apostrophe, which Excel and LibreOffice
-    hide, so a student's answer can never run as a formula on the teacher's machine."""
-    return "'" + text if text.startswith(_FORMULA_START) and text.strip() != "-" else text
+    (`=HYPERLINK(...)`, `+1`, `@SUM`, ` =1+1`, `＝1+1`) or with a tab or carriage return gets a
+    leading apostrophe, which Excel and LibreOffice hide, so a student's answer can never run
+    as a formula on the teacher's machine. A lone `-` (a blank answer) stays as it is."""
+    if text.startswith(("\t", "\r")):
+        return "'" + text
+    bare = text.lstrip("".join(_SKIPPED_BLANKS))
+    return "'" + text if bare.startswith(_FORMULA_START) and text.strip() != "-" else text
 
 
 def safe_name(text: str) -> str:
