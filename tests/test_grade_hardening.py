@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,47 @@ def test_no_input_cell_reaches_a_csv_looking_like_a_formula(tmp_path):
     responses = (tmp_path / "out" / "responses.csv").read_text(encoding="utf-8")
     assert "'=HYPERLINK" in responses
     assert "'=1+1.csv:2" in (tmp_path / "out" / "scores.csv").read_text(encoding="utf-8")
+
+
+def _examdir_with_form_letters(tmp_path: Path, letters: dict[str, str]) -> Path:
+    examdir = copy_examdir(tmp_path)
+    data = json.loads((examdir / "examset.json").read_text(encoding="utf-8"))
+    for form in data["forms"]:
+        form["letter"] = letters.get(form["letter"], form["letter"])
+    (examdir / "examset.json").write_text(json.dumps(data), encoding="utf-8")
+    return examdir
+
+
+def _grade(examdir: Path, sheet: Path, out: Path, *options: str) -> list[dict]:
+    result = CliRunner().invoke(cli, ["grade", str(examdir), str(sheet), "--no-report", "-o", str(out), *options])
+    assert result.exit_code == 0, result.output
+    return list(csv.DictReader((out / "scores.csv").open(encoding="utf-8")))
+
+
+ANN = ["A", "A,C", "B,C,A,D", "1-B;2-A;3-D", "chunking", "B", "feedback"]
+
+
+def test_form_option_flags_a_row_whose_form_column_names_another_form(tmp_path):
+    sheet = write_sheet(tmp_path / "class.csv", [["Ann", "A", *ANN], ["Bo", "B", *ANN], ["Cy", "", *ANN]])
+    rows = _grade(copy_examdir(tmp_path), sheet, tmp_path / "out", "--form", "A")
+    assert [(r["student"], r["form"], r["status"]) for r in rows] == [
+        ("Ann", "A", "graded"), ("Bo", "A", "flagged"), ("Cy", "A", "graded")]
+    assert rows[1]["reason"] == "the form column says 'B' but --form A was given; check which form this student sat"
+
+
+def test_lower_case_form_letters_in_the_exam_set_grade(tmp_path):
+    examdir = _examdir_with_form_letters(tmp_path, {"A": "a", "B": "b"})
+    sheet = write_sheet(tmp_path / "class.csv", [["Ann", "A", *ANN], ["Bo", "form a", *ANN]])
+    rows = _grade(examdir, sheet, tmp_path / "out")
+    assert [(r["form"], r["status"], r["points"]) for r in rows] == [("a", "graded", "7"), ("a", "graded", "7")]
+    assert _grade(examdir, sheet, tmp_path / "forced", "--form", "A", "--void", "A:1")[0]["max_points"] == "6"
+
+
+def test_forms_after_z_are_graded_like_any_other(tmp_path):
+    examdir = _examdir_with_form_letters(tmp_path, {"A": "AA", "B": "AB"})
+    sheet = write_sheet(tmp_path / "class.csv", [["Ann", "AA", *ANN], ["Bo", "Form ab", *ANN], ["Cy", "ZZ", *ANN]])
+    rows = _grade(examdir, sheet, tmp_path / "out")
+    assert [r["form"] for r in rows] == ["AA", "AB", "ZZ"]
+    assert [bool(r["points"]) for r in rows] == [True, True, False]  # AB is graded (form B's key)
+    assert rows[0]["points"] == "7" and rows[0]["status"] == "graded"
+    assert rows[2]["reason"] == "unknown form 'ZZ' (the forms are AA, AB)"
