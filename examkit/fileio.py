@@ -84,3 +84,22 @@ def read_examset(path: Path) -> ExamSet:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ExamkitError(Problem(shown, None, f"not a valid exam set ({where}: {first['msg']}); regenerate it")) from None
+
+
+
+def remove_stale(folder: Path, owned, keep: set[str]) -> list[str]:
+    """Delete the files in `folder` that a command writes (`owned(name)` says so, by the file names
+    it documents) but did not write this time (not in `keep`); their names. Nothing else is touched:
+    not other files, not folders, not symbolic links."""
+    removed = []
+    if not folder.is_dir():
+        return removed
+    for path in sorted(folder.iterdir()):
+        if owned(path.name) and path.name not in keep and path.is_file() and not path.is_symlink():
+            path.unlink()
+            removed.append(path.name)
+    return removed
+
+def leftover_temporaries(folder: Path) -> list[Path]:
+    """Temporary files that a killed run of examkit left in `folder` (`.NAME.XXXX.tmp`)."""
+    return sorted(p for p in folder.glob(".*.tmp") if p.is_file())

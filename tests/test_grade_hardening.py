@@ -84,3 +84,35 @@ def test_forms_after_z_are_graded_like_any_other(tmp_path):
     assert [bool(r["points"]) for r in rows] == [True, True, False]  # AB is graded (form B's key)
     assert rows[0]["points"] == "7" and rows[0]["status"] == "graded"
     assert rows[2]["reason"] == "unknown form 'ZZ' (the forms are AA, AB)"
+
+
+def test_regrading_into_a_results_folder_removes_reports_not_written_this_time(tmp_path):
+    examdir = copy_examdir(tmp_path)
+    sheet = write_sheet(tmp_path / "class.csv", [["Ann", "A", *ANN]])
+    out = tmp_path / "results"
+    first = CliRunner().invoke(cli, ["grade", str(examdir), str(sheet), "--no-pdf", "-o", str(out)])
+    assert first.exit_code == 0 and (out / "report.html").is_file()
+    (out / "my-notes.csv").write_text("kept")
+    again = CliRunner().invoke(cli, ["grade", str(examdir), str(sheet), "--no-report", "-o", str(out)])
+    assert again.exit_code == 0, again.output
+    assert "note: removed report.html: left by an earlier run and not written this time" in again.output
+    assert sorted(p.name for p in out.iterdir()) == ["form-statistics.csv", "item-analysis.csv", "my-notes.csv",
+                                                     "responses.csv", "scores.csv"]
+
+
+def test_generate_force_never_pairs_a_new_exam_set_with_an_old_key(tmp_path, monkeypatch):
+    from examkit.generate import writer
+
+    out = tmp_path / "exam"
+    assert CliRunner().invoke(cli, ["generate", "-b", "aif-c01-task-2.1-quiz", "--seed", "1", "-o", str(out)]).exit_code == 0
+    before = {name: (out / name).read_bytes() for name in ("examset.json", "key.csv")}
+
+    def no_key(examset):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer, "key_csv", no_key)
+    failed = CliRunner().invoke(cli, ["generate", "-b", "aif-c01-task-2.1-quiz", "--seed", "2", "-o", str(out),
+                                      "--force"])
+    assert failed.exit_code != 0
+    assert {name: (out / name).read_bytes() for name in before} == before
+    assert not list(out.glob(".*.tmp"))

@@ -150,3 +150,51 @@ def test_one_document_table_drives_plan_templates_and_the_cli_default():
     by_cost = sorted((d for d in render_html.DOCUMENT_TABLE if not d.html_only), key=lambda d: d.cost)
     assert [j.doc for j in jobs] == [d.name for d in by_cost]
     assert set(render_html.TEMPLATE_OF.values()) == {f"{d}.html.j2" for d in render_html.DOCUMENTS}
+
+
+def test_regenerating_fewer_forms_then_rendering_leaves_no_stale_document(tmp_path):
+    from examkit.cli import cli as examkit
+
+    out = tmp_path / "exam"
+    runner = CliRunner()
+    assert runner.invoke(examkit, ["generate", "-b", "aif-c01-task-2.1-quiz", "--forms", "3", "--seed", "1",
+                                   "-o", str(out)]).exit_code == 0
+    assert run(str(out), "--format", "html", "--only", "exam,key", "--jobs", "1").exit_code == 0
+    (out / "exam-notes.txt").write_text("the teacher's own file")
+    assert sorted(p.name for p in out.glob("exam-*")) == ["exam-A.html", "exam-B.html", "exam-C.html",
+                                                         "exam-notes.txt"]
+    # Rendering only some documents keeps the others: they still match the exam set.
+    assert run(str(out), "--format", "html", "--only", "key", "--jobs", "1").exit_code == 0
+    assert (out / "exam-C.html").is_file()
+    regenerated = runner.invoke(examkit, ["generate", "-b", "aif-c01-task-2.1-quiz", "--forms", "2", "--seed", "2",
+                                          "-o", str(out), "--force"])
+    assert "removed 4 document(s) rendered from the previous exam set (exam-A.html, exam-B.html, exam-C.html, ...)" \
+        in regenerated.output
+    assert sorted(p.name for p in out.iterdir()) == ["exam-notes.txt", "examset.json", "key.csv"]
+    assert run(str(out), "--format", "html", "--only", "exam", "--jobs", "1").exit_code == 0
+    assert sorted(p.name for p in out.glob("exam-*")) == ["exam-A.html", "exam-B.html", "exam-notes.txt"]
+
+
+def test_render_removes_documents_of_forms_the_exam_set_no_longer_has(tmp_path):
+    folder = copy_fixture(tmp_path / "exam")
+    (folder / "exam-C.pdf").write_bytes(b"from an exam set with three forms")
+    (folder / "exam-C.notes").write_text("not a document name render gives")
+    result = run(str(folder), "--format", "html", "--only", "key", "--jobs", "1")
+    assert result.exit_code == 0
+    assert "note: removed 1 document(s) of forms this exam set no longer has (exam-C.pdf)" in result.stderr
+    assert not (folder / "exam-C.pdf").exists() and (folder / "exam-C.notes").is_file()
+
+
+def test_a_leftover_temporary_file_is_named_as_such_and_the_exam_sets_own_are_cleaned(tmp_path):
+    from examkit.cli import cli as examkit
+
+    out = tmp_path / "exam"
+    out.mkdir()
+    (out / ".examset.json.k1ll3d.tmp").write_text("half")
+    (out / ".report.html.abc.tmp").write_text("half")
+    result = CliRunner().invoke(examkit, ["generate", "-b", "aif-c01-task-2.1-quiz", "-o", str(out), "--force"])
+    assert result.exit_code == 0
+    assert not (out / ".examset.json.k1ll3d.tmp").exists()
+    assert ("note: 1 temporary file(s) left by an interrupted run (.report.html.abc.tmp); delete them when no "
+            "examkit command is running") in result.output
+    assert "other file" not in result.output

@@ -53,7 +53,17 @@ def generate_command(blueprint_spec: str | None, banks: tuple[Path, ...], forms:
     click.echo(f"wrote {display_path(out_dir)}: {len(letters)} form{'s' if len(letters) > 1 else ''} ({named}), "
                f"{per_form} items each, seed {examset.manifest.seed}, mode {mode}")
     click.echo(f"  {blueprint.title}; examset.json and key.csv")
-    others = sorted(p.name for p in out_dir.iterdir() if p.resolve() not in written)
+    if written.removed:
+        click.echo(f"  removed {len(written.removed)} document(s) rendered from the previous exam set "
+                   f"({', '.join(written.removed[:3])}{', ...' if len(written.removed) > 3 else ''})")
+    from ..fileio import leftover_temporaries
+
+    leftovers = [p.name for p in leftover_temporaries(out_dir)]
+    if leftovers:
+        click.echo(f"  note: {len(leftovers)} temporary file(s) left by an interrupted run ({', '.join(leftovers[:3])}); "
+                   "delete them when no examkit command is running")
+    others = sorted(p.name for p in out_dir.iterdir()
+                    if p.resolve() not in written and p.name not in leftovers)
     if others:
         # --force replaced the exam set only; files made from the old one would not match it.
         click.echo(f"  note: left {len(others)} other file(s) as they were ({', '.join(others[:3])}"

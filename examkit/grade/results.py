@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 from pathlib import Path
 
-from ..fileio import ordinary_file_mode, spreadsheet_text
+from ..fileio import ordinary_file_mode, remove_stale, spreadsheet_text
 from ..numbers import fixed, format_number
 from .analysis import FormAnalysis
 from .grader import GradeRun, StudentResult
@@ -26,6 +26,9 @@ SCORES_FILE = "scores.csv"
 RESPONSES_FILE = "responses.csv"
 ITEM_ANALYSIS_FILE = "item-analysis.csv"
 FORM_STATISTICS_FILE = "form-statistics.csv"
+REPORT_FILES = ("report.html", "report.pdf")
+# Every file grading may write into a results folder: what a run did not write is stale.
+RESULT_FILES = frozenset({SCORES_FILE, RESPONSES_FILE, ITEM_ANALYSIS_FILE, FORM_STATISTICS_FILE, *REPORT_FILES})
 RESPONSE_HEADER = ["student", "form", "position", "item_id", "objective", "type", "raw", "answer", "method",
                    "result", "points", "max_points", "flag"]
 _line = attrgetter("line")
@@ -39,6 +42,7 @@ class Staging:
     def __init__(self, folder: Path):
         self.folder = folder
         self.staged: list[tuple[str, Path]] = []
+        self.removed: list[str] = []
 
     def open(self, name: str, *, binary: bool = False):
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -64,6 +68,8 @@ class Staging:
             os.replace(tmp, target)
         done = [target for _, target in self.staged]
         self.staged = []
+        # Results of an earlier run that this run did not write would not match it: remove them.
+        self.removed = remove_stale(self.folder, RESULT_FILES.__contains__, keep={p.name for p in done})
         return done
 
     def discard(self) -> None:

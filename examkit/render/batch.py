@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import signal
 import threading
 import time
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ExamkitError, Problem, display_path
-from ..fileio import inside, read_examset, write_atomic
+from ..fileio import inside, read_examset, remove_stale, write_atomic
 from .html import DOCUMENT, DOCUMENTS
 
 FORMATS = ("html", "pdf")
@@ -60,6 +61,7 @@ class RenderReport:
     notes: list[str]
     seconds: float
     workers: int
+    removed: list[str] = field(default_factory=list)  # stale documents of an earlier render
 
     @property
     def written(self) -> list[Path]:
@@ -278,12 +280,32 @@ def render_folder(
         raise ExamkitError(_stopped(context.folder, results, "a render process stopped unexpectedly (killed, or "
                                     "out of memory?)", "render again, with --jobs 1 if memory is short")) from None
     ordered = [results[job] for job in planned]
+    removed = _record_and_tidy(context, results)
     problems = sorted({p for r in ordered for p in r.problems})
     if problems:
         # What did get written is reported too, so one failed document hides nothing.
         written = any(r.written for r in ordered)
         raise ExamkitError(problems + ([_stopped(context.folder, results, "the other documents")] if written else []))
-    return RenderReport(context.folder, ordered, notes, time.perf_counter() - started, workers)
+    return RenderReport(context.folder, ordered, notes, time.perf_counter() - started, workers, removed)
+
+
+def _record_and_tidy(context: RenderContext, results: dict[Job, JobResult]) -> list[str]:
+    """Remove documents of an earlier render that this exam set no longer has (forms dropped by a
+    regenerate, say). Only files named as render names its documents are ever touched."""
+    every_form = [f.letter for f in context.examset.forms]
+    possible = {name for job in plan_jobs(every_form, FORMATS, DOCUMENTS)[0] for name in job.file_names()}
+    return remove_stale(context.folder, is_rendered_name, keep=possible)
+
+
+# The names render gives its files: exam-A.pdf, sheet-AB.layout.json, key.html, ...
+_RENDERED = re.compile(r"^(?:(?:%s)-[A-Za-z]{1,3}|%s)\.(?:html|pdf|layout\.json)$" % (
+    "|".join(d.name for d in DOCUMENT.values() if d.per_form),
+    "|".join(d.name for d in DOCUMENT.values() if not d.per_form)))
+
+
+def is_rendered_name(name: str) -> bool:
+    """Whether `name` is one render gives a document it writes."""
+    return _RENDERED.match(name) is not None
 
 
 def _run_pool(planned: list[Job], workers: int, initargs: tuple, done: Callable[[JobResult], None]) -> None:
