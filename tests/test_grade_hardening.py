@@ -116,3 +116,25 @@ def test_generate_force_never_pairs_a_new_exam_set_with_an_old_key(tmp_path, mon
     assert failed.exit_code != 0
     assert {name: (out / name).read_bytes() for name in before} == before
     assert not list(out.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("command", ["generate", "grade", "render"])
+def test_an_unwritable_output_is_one_cannot_write_line_for_every_command(tmp_path, command):
+    from .fixtures.render.support import copy_fixture
+
+    blocker = tmp_path / "file"
+    blocker.write_text("a regular file")
+    target = blocker / "out"  # a folder under a regular file: no one can write there, root included
+    if command == "generate":
+        args = ["generate", "-b", "aif-c01-task-2.1-quiz", "-o", str(target), "--force"]
+    elif command == "grade":
+        sheet = write_sheet(tmp_path / "class.csv", [["Ann", "A", *ANN]])
+        args = ["grade", str(copy_examdir(tmp_path)), str(sheet), "--no-report", "-o", str(target)]
+    else:
+        folder = copy_fixture(tmp_path / "exam")
+        (folder / "key.html").mkdir()  # a folder where the file must go
+        args = ["render", str(folder), "--format", "html", "--only", "key", "--jobs", "1"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: ") and ": cannot write: " in line, line
