@@ -122,3 +122,17 @@ def test_a_mapping_key_that_is_a_list_is_refused(write_items):
     with pytest.raises(ExamkitError) as caught:
         load_bank([write_items("? [a, b]\n: 1\n")])
     assert "a mapping key must be plain text" in str(caught.value)
+
+
+def test_validate_finds_what_generate_would_refuse(write_items):
+    from examkit.bank.load import MAX_LETTERED
+    from examkit.generate.shuffle import LETTERS
+
+    assert MAX_LETTERED == len(LETTERS)
+    options = "".join(f"      - {{text: Option {n}, why: No.}}\n" for n in range(99))
+    text = GOOD_SINGLE.replace("      - {text: Chunks, why: Segments.}\n", options)
+    text = text.replace("type: single", "type: multiple").replace("{text: Vectors, why: Arrays.}",
+                                                                  "{text: Vectors, correct: true, why: Yes.}")
+    messages = problems_of(write_items(text))
+    assert any(m.endswith("items.yaml:2: item 'q1': has 102 options; a form can letter at most 26 (A to Z), "
+                          "so split the item") for m in messages), messages

@@ -207,9 +207,18 @@ def _check_bank(bank: Bank, items: list, cases: list) -> list[Problem]:
     return problems
 
 
+# A printed form letters options, responses and steps A to Z (generate.shuffle.LETTERS).
+MAX_LETTERED = 26
+
+
 def _shape_problems(item, rules) -> list[str]:
-    """The exam's declared item shapes (for AIF-C01: 4 options, 5+ for multiple response, ...)."""
+    """The exam's declared item shapes (for AIF-C01: 4 options, 5+ for multiple response, ...),
+    and what no form can print, so `validate` finds what `generate` would refuse."""
     found: list[str] = []
+    for what in ("options", "responses", "steps"):
+        count = len(getattr(item, what, None) or [])
+        if count > MAX_LETTERED:
+            found.append(f"has {count} {what}; a form can letter at most {MAX_LETTERED} (A to Z), so split the item")
     if item.type == "single" and rules.single.options and len(item.options) != rules.single.options:
         found.append(f"has {len(item.options)} options; this exam's single-choice items have exactly "
                      f"{rules.single.options} (one key, {rules.single.options - 1} distractors)")
