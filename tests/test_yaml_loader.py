@@ -136,3 +136,36 @@ def test_validate_finds_what_generate_would_refuse(write_items):
     messages = problems_of(write_items(text))
     assert any(m.endswith("items.yaml:2: item 'q1': has 102 options; a form can letter at most 26 (A to Z), "
                           "so split the item") for m in messages), messages
+
+
+def test_bank_discovery_reports_what_it_would_skip(tmp_path):
+    import os
+    import shutil
+
+    bank = tmp_path / "bank"
+    shutil.copytree(MINI_BANK, bank)
+    (bank / "extra.YAML").write_text("items: []\n")
+    (bank / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "more.yaml").write_text("items: []\n")
+    (bank / "linked").symlink_to(elsewhere)
+    locked = bank / "locked"
+    locked.mkdir()
+    (locked / "hidden.yaml").write_text("items: []\n")
+    locked.chmod(0)
+    try:
+        with pytest.raises(ExamkitError) as caught:
+            load_bank([bank])
+    finally:
+        locked.chmod(0o755)
+    messages = sorted(str(p) for p in caught.value.problems)
+    expected = [
+        f"{bank / 'extra.YAML'}: '.YAML' is not read as YAML; rename the file to end in '.yaml'",
+        f"{bank / 'gone.yaml'}: a broken symbolic link; point it at a file or remove it",
+        f"{bank / 'linked'}: a symbolic link to a folder is not followed; name the folder itself",
+    ]
+    if os.geteuid() != 0:  # root reads any folder
+        expected.append(f"{locked}: cannot read this folder (Permission denied); fix its permissions or move it "
+                        "out of the bank")
+    assert messages == sorted(expected)
