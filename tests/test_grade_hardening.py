@@ -138,3 +138,32 @@ def test_an_unwritable_output_is_one_cannot_write_line_for_every_command(tmp_pat
     assert result.exit_code == 1 and "Traceback" not in result.output, result.output
     (line,) = result.stderr.splitlines()
     assert line.startswith("error: ") and ": cannot write: " in line, line
+
+
+def test_one_oversized_cell_flags_its_row_not_the_whole_file(tmp_path):
+    big = "x" * 1_000_000
+    sheet = write_sheet(tmp_path / "class.csv", [["Ann", "A", *ANN], ["Bo", "A", "A", "A,C", "B,C,A,D", "1-B;2-A;3-D",
+                                                                         big, "B", "feedback"]])
+    rows = _grade(copy_examdir(tmp_path), sheet, tmp_path / "out")
+    assert [(r["student"], r["status"]) for r in rows] == [("Ann", "graded"), ("Bo", "flagged")]
+    assert rows[1]["reason"].startswith("column 7: a 1,000,000-character cell (more than 10,000) was not read")
+    assert rows[1]["points"] == "6"
+
+
+@pytest.mark.parametrize(("head", "what"), [(b"%PDF-1.7\n", "a PDF"), (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+                                            (b"\xff\xd8\xff\xe0", "a JPEG image")])
+def test_a_pdf_or_image_is_not_an_answer_file(tmp_path, head, what):
+    scan = tmp_path / "scan.csv"
+    scan.write_bytes(head + bytes(range(256)) * 4)
+    result = CliRunner().invoke(cli, ["grade", str(copy_examdir(tmp_path)), str(scan), "--no-report"])
+    assert result.exit_code == 1
+    assert result.stderr == (f"error: {scan}: this is {what}, not an answer file; grade the answers as CSV, JSON or "
+                             "YAML (scanned paper sheets are read with 'examkit scan')\n")
+
+
+def test_deeply_nested_json_answers_are_one_line(tmp_path):
+    answers = tmp_path / "answers.json"
+    answers.write_text("[" * 2000 + "]" * 2000)
+    result = CliRunner().invoke(cli, ["grade", str(copy_examdir(tmp_path)), str(answers), "--no-report"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.startswith(f"error: {answers}: ") and result.stderr.count("\n") == 1

@@ -25,6 +25,8 @@ from .read import Sheet, read_sheet
 from .score import PARTIAL_TYPES, ItemGrader, Outcome, Rules
 
 _points = attrgetter("points")
+# No typed answer is this long; a longer cell is a paste gone wrong, flagged and not read.
+MAX_CELL_CHARS = 10_000
 
 
 @dataclass
@@ -333,6 +335,8 @@ class _SheetGrading:
     def grade_row(self, source: str, cells: list[str]) -> StudentResult:
         reasons: list[str] = []
         cells, overflow = self._fit_width(cells, reasons)
+        if max(map(len, cells), default=0) > MAX_CELL_CHARS:
+            cells = self._drop_oversized(cells, reasons)
         student = self._student(cells)
         letter, form_text = self._form_of(cells, reasons)
         result = StudentResult(source, student, letter or form_text)
@@ -367,6 +371,17 @@ class _SheetGrading:
         shown = ", ".join(repr(c) for c in extra)
         reasons.append(f"too many cells: {len(cells)} for {width} columns (extra: {shown})")
         return cells[:width], [(f"column {width + i + 1}", c) for i, c in enumerate(extra) if c.strip()]
+
+    def _drop_oversized(self, cells: list[str], reasons: list[str]) -> list[str]:
+        """Cells too long to be answers are flagged and read as blank, so one stray paste
+        flags its row instead of stopping the class file (or taking minutes to read)."""
+        kept = list(cells)
+        for index, cell in enumerate(cells):
+            if len(cell) > MAX_CELL_CHARS:
+                reasons.append(f"column {index + 1}: a {len(cell):,}-character cell (more than {MAX_CELL_CHARS:,}) "
+                               "was not read; check the file")
+                kept[index] = ""
+        return kept
 
     def _student(self, cells: list[str]) -> str:
         """The first student column that names someone ("anonymous" names no one)."""
