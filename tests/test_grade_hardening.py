@@ -167,3 +167,19 @@ def test_deeply_nested_json_answers_are_one_line(tmp_path):
     result = CliRunner().invoke(cli, ["grade", str(copy_examdir(tmp_path)), str(answers), "--no-report"])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.stderr.startswith(f"error: {answers}: ") and result.stderr.count("\n") == 1
+
+
+def test_a_renamed_google_forms_grid_row_is_reported_not_mapped_to_the_whole_item(tmp_path):
+    fixture = Path(__file__).parent / "fixtures" / "grade" / "google-forms-export.csv"
+    text = fixture.read_text(encoding="utf-8")
+    renamed = "4. Match each lifecycle stage to its main activity. [Training on the whole internet]"
+    assert text.count("4. Match each lifecycle stage to its main activity. [Pre-training]") == 1
+    sheet = tmp_path / "export.csv"
+    sheet.write_text(text.replace("4. Match each lifecycle stage to its main activity. [Pre-training]", renamed),
+                     encoding="utf-8")
+    result = CliRunner().invoke(cli, ["grade", str(copy_examdir(tmp_path)), str(sheet), "--no-report"])
+    assert result.exit_code == 1, result.output
+    header = next(csv.reader(io.StringIO(sheet.read_text(encoding="utf-8"))))
+    column = header.index(renamed) + 1
+    assert result.stderr == (f'error: {sheet}:1: column {column} "{renamed}": "Training on the whole internet" is no '
+                             "premise of item life-match; name the row after one of its premises\n")
