@@ -271,7 +271,9 @@ def _structured_sheet(path: Path, examset: ExamSet, kind: str, requested: str | 
             raise ExamkitError(Problem(shown, None, "the JSON is nested too deeply to be answers; export the "
                                                     "answers again (a list of students, each a mapping)")) from None
         except json.JSONDecodeError as exc:
-            raise ExamkitError(Problem(shown, exc.lineno, f"invalid JSON ({exc.msg} at column {exc.colno}); fix the file")) from None
+            fix = f"check --encoding {requested} (the file may be in another encoding), or fix the file" if requested \
+                else "fix the file"
+            raise ExamkitError(Problem(shown, exc.lineno, f"invalid JSON ({exc.msg} at column {exc.colno}); {fix}")) from None
     entries = _entries(data, shown, kind)
     return _entries_sheet(path, examset, kind, entries)
 
