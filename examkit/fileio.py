@@ -40,10 +40,9 @@ def ordinary_file_mode() -> int:
     return 0o666 & ~mask
 
 
-# What a spreadsheet may read as the start of a formula: the four signs, their full-width
-# forms (which some spreadsheets fold to ASCII), and the blanks some of them skip first.
+# What a spreadsheet may read as the start of a formula: the four signs and their full-width
+# forms (which some spreadsheets fold to ASCII), after any blanks some of them skip first.
 _FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-_SKIPPED_BLANKS = (" ", "\t", "\r", "\n", "\u3000")
 
 
 def spreadsheet_text(text: str) -> str:
@@ -53,7 +52,7 @@ def spreadsheet_text(text: str) -> str:
     as a formula on the teacher's machine. A lone `-` (a blank answer) stays as it is."""
     if text.startswith(("\t", "\r")):
         return "'" + text
-    bare = text.lstrip("".join(_SKIPPED_BLANKS))
+    bare = text.lstrip()
     return "'" + text if bare.startswith(_FORMULA_START) and text.strip() != "-" else text
 
 
