@@ -89,3 +89,31 @@ def test_a_generated_form_with_only_movable_keys_is_balanced_within_one():
             if all(printers[p.item_id].key_slots is not None for p in form.items):
                 letters = Counter(p.key for p in form.items)
                 assert max(letters.values()) - min(letters.values()) <= 1, letters
+
+
+def test_numbers_narrow_the_candidates_and_indices_point_at_the_full_list():
+    from examkit.grade.match import Match
+
+    matcher = TextMatcher(["Use 3 GPUs now", "Use 2 GPUs now", "Use 2 CPUs now"])
+    found = matcher.match("use 2 gpus nw")
+    assert (found.kind, found.index, found.other) == ("fuzzy", 1, 2)
+    assert round(found.score, 1) == 96.3 and round(found.other_score, 1) == 88.9
+    alone = TextMatcher(["GPT 3 model", "GPT 4 model"]).match("gpt 4 modle")
+    assert alone == Match("fuzzy", 1, alone.score, None, 0.0) and alone.score > 90
+    assert TextMatcher(["GPT 3 model"]).match("gpt 5 model").kind == "none"
+
+
+def test_words_in_another_order_are_matched_only_below_the_threshold():
+    matcher = TextMatcher(["large language model", "small vision model"])
+    swapped = matcher.match("model language large")
+    assert (swapped.kind, swapped.index, swapped.score) == ("fuzzy", 0, 100.0)
+    assert matcher.match("languagemodel").kind == "near"  # one word: no reordering tried
+
+
+def test_describe_a_match_for_the_audit():
+    from examkit.grade.match import NO_MATCH, Match, describe
+
+    labels = ["A", "B"]
+    assert describe(NO_MATCH, labels) == "matches nothing"
+    assert describe(Match("near", 1, 79.6), labels) == "closest is B (80)"
+    assert describe(Match("ambiguous", 0, 91.0, 1, 88.0), labels) == "ambiguous: A (91) or B (88)"
