@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 EXAMKIT := $(BIN)/examkit
 DEMO := output/aif-c01-task-2.1-practice
 
-.PHONY: demo test install install-test lint bench clean
+.PHONY: demo test install install-test lint bench mutate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,14 @@ demo: install
 test: install-test
 	$(BIN)/pytest
 
-lint: install
+lint: install-test
 	$(EXAMKIT) lint --coverage
+	$(BIN)/radon cc -s -n D examkit
+	$(BIN)/python scripts/complexity-check $(BIN)/radon
+
+# Mutation testing, one module at a time on two workers (long: not part of `make test`).
+mutate: install-test
+	$(BIN)/python scripts/mutate --max-children 2
 
 bench: install-test
 	$(BIN)/python bench/generate.py
@@ -39,7 +45,8 @@ bench: install-test
 	$(BIN)/python bench/render_speed.py
 	$(BIN)/python bench/grade.py
 	$(BIN)/python bench/scan.py
+	$(BIN)/python bench/load.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) build dist *.egg-info mutants
 	find output -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

@@ -42,14 +42,20 @@ def ordinary_file_mode() -> int:
     return 0o666 & ~mask
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may read as the start of a formula: the four signs and their full-width
+# forms (which some spreadsheets fold to ASCII), after any blanks some of them skip first.
+_FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def spreadsheet_text(text: str) -> str:
     """A CSV cell that spreadsheets show as text: typed text that starts like a formula
-    (`=HYPERLINK(...)`, `+1`, `@SUM`) gets a leading apostrophe, which Excel and LibreOffice
-    hide, so a student's answer can never run as a formula on the teacher's machine."""
-    return "'" + text if text.startswith(_FORMULA_START) and text.strip() != "-" else text
+    (`=HYPERLINK(...)`, `+1`, `@SUM`, ` =1+1`, `＝1+1`) or with a tab or carriage return gets a
+    leading apostrophe, which Excel and LibreOffice hide, so a student's answer can never run
+    as a formula on the teacher's machine. A lone `-` (a blank answer) stays as it is."""
+    if text.startswith(("\t", "\r")):
+        return "'" + text
+    bare = text.lstrip()
+    return "'" + text if bare.startswith(_FORMULA_START) and text.strip() != "-" else text
 
 
 def safe_name(text: str) -> str:
@@ -97,3 +103,22 @@ def _json_object(raw: bytes) -> dict:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def remove_stale(folder: Path, owned, keep: set[str]) -> list[str]:
+    """Delete the files in `folder` that a command writes (`owned(name)` says so, by the file names
+    it documents) but did not write this time (not in `keep`); their names. Nothing else is touched:
+    not other files, not folders, not symbolic links."""
+    removed = []
+    if not folder.is_dir():
+        return removed
+    for path in sorted(folder.iterdir()):
+        if owned(path.name) and path.name not in keep and path.is_file() and not path.is_symlink():
+            path.unlink()
+            removed.append(path.name)
+    return removed
+
+
+def leftover_temporaries(folder: Path) -> list[Path]:
+    """Temporary files that a killed run of examkit left in `folder` (`.NAME.XXXX.tmp`)."""
+    return sorted(p for p in folder.glob(".*.tmp") if p.is_file())

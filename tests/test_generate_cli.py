@@ -101,10 +101,13 @@ def test_non_empty_folder_needs_force(tmp_path):
         "or choose another folder with -o"]
     assert (out / "examset.json").read_bytes() == before
     (out / "exam-A.pdf").write_bytes(b"an earlier render")
+    (out / "notes.txt").write_text("the teacher's own file")
     forced = generate(out, "--seed", "2", "--force")
     assert forced.exit_code == 0
-    assert "note: left 1 other file(s) as they were (exam-A.pdf); render again" in forced.output
-    assert (out / "exam-A.pdf").read_bytes() == b"an earlier render"
+    # A document rendered from the old exam set would not match: it goes; the teacher's file stays.
+    assert "removed 1 document(s) rendered from the previous exam set (exam-A.pdf)" in forced.output
+    assert "note: left 1 other file(s) as they were (notes.txt); render again" in forced.output
+    assert not (out / "exam-A.pdf").exists() and (out / "notes.txt").is_file()
     assert (out / "examset.json").read_bytes() != before
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -71,8 +72,9 @@ def find_bank_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
-            if not found:
+            found, skipped = _walk_bank_folder(path)
+            problems += skipped
+            if not found and not skipped:
                 problems.append(Problem(display_path(path), None, "no .yaml files in this folder; point at a bank"))
             files.extend(found)
         elif path.is_file():
@@ -81,6 +83,38 @@ def find_bank_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
             problems.append(Problem(display_path(path), None, "no such file or folder; check the path"))
     unique = list(dict.fromkeys(p.resolve() for p in files))
     return unique, problems
+
+
+def _walk_bank_folder(folder: Path) -> tuple[list[Path], list[Problem]]:
+    """The YAML files below `folder`, and a problem for each thing that looks like part of the bank
+    but would be skipped: a `.YAML` name, a broken link, an unreadable or symlinked folder."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+
+    def unreadable(error: OSError) -> None:
+        problems.append(Problem(display_path(error.filename), None, f"cannot read this folder ({error.strerror}); "
+                                                                    "fix its permissions or move it out of the bank"))
+
+    for root, dirs, names in os.walk(folder, onerror=unreadable):
+        here = Path(root)
+        for name in sorted(dirs):
+            if (here / name).is_symlink():
+                problems.append(Problem(display_path(here / name), None, "a symbolic link to a folder is not "
+                                                                         "followed; name the folder itself"))
+        for name in names:
+            path = here / name
+            suffix = path.suffix
+            if suffix.lower() not in YAML_SUFFIXES:
+                continue
+            if suffix not in YAML_SUFFIXES:
+                problems.append(Problem(display_path(path), None, f"'{suffix}' is not read as YAML; rename the file "
+                                                                  f"to end in '{suffix.lower()}'"))
+            elif not path.is_file():
+                problems.append(Problem(display_path(path), None, "a broken symbolic link; point it at a file or "
+                                                                  "remove it"))
+            else:
+                found.append(path)
+    return sorted(found), problems
 
 
 def load_bank(paths: list[Path] | Path | None = None) -> Bank:
@@ -219,9 +253,18 @@ def _draw_problem(item) -> str | None:
     return check_item(item, random.Random(item.id).random)
 
 
+# A printed form letters options, responses and steps A to Z (generate.shuffle.LETTERS).
+MAX_LETTERED = 26
+
+
 def _shape_problems(item, rules) -> list[str]:
-    """The exam's declared item shapes (for AIF-C01: 4 options, 5+ for multiple response, ...)."""
+    """The exam's declared item shapes (for AIF-C01: 4 options, 5+ for multiple response, ...),
+    and what no form can print, so `validate` finds what `generate` would refuse."""
     found: list[str] = []
+    for what in ("options", "responses", "steps"):
+        count = len(getattr(item, what, None) or [])
+        if count > MAX_LETTERED:
+            found.append(f"has {count} {what}; a form can letter at most {MAX_LETTERED} (A to Z), so split the item")
     if item.type == "single" and rules.single.options and len(item.options) != rules.single.options:
         found.append(f"has {len(item.options)} options; this exam's single-choice items have exactly "
                      f"{rules.single.options} (one key, {rules.single.options - 1} distractors)")

@@ -1,9 +1,11 @@
 """Reading YAML safely, remembering the line of every node so errors can point at it.
 
-Only PyYAML's SafeLoader is used (plain data, no Python objects). On top of it this module
-adds what PyYAML leaves out: the line of each mapping key and list entry, detection of
-duplicate keys (PyYAML silently keeps the last one), and a cap on how far aliases may expand,
-so a "billion laughs" file is refused before anything walks it.
+Only PyYAML's safe loaders are used (plain data, no Python objects): libyaml's C parser where
+PyYAML was built with it, the pure-Python one otherwise, with identical results and messages.
+On top of them this module adds what PyYAML leaves out: the line of each mapping key and list
+entry, detection of duplicate keys (PyYAML silently keeps the last one), a warning for values
+YAML 1.1 silently turns into numbers (`10:30`, `0750`), and limits on file size, nesting depth
+and alias expansion, so a "billion laughs" file is refused before anything walks it.
 """
 
 from __future__ import annotations
@@ -19,8 +21,13 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import Problem, display_path
 
-MAX_EXPANDED_NODES = 250_000
+# Nodes that aliases may add beyond those written out: generous for hand-written anchors,
+# far below what an alias bomb asks for. Nodes written out count nothing (an 8,000-item bank is fine).
+MAX_ALIAS_EXPANSION = 250_000
+MAX_DEPTH = 64  # a bank needs about six levels; hundreds only come from a hostile file
+MAX_FILE_BYTES = 32 * 1024 * 1024
 M = TypeVar("M", bound=BaseModel)
+_NUMBER_LIKE_TAG = "tag:examkit,2026:number-like-text"
 
 
 class LineDict(dict):
@@ -37,29 +44,38 @@ class LineList(list):
     item_lines: list
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that records lines and duplicate keys instead of losing them."""
+class _LineConstructing:
+    """Construction that records lines and duplicate keys instead of losing them."""
 
     def __init__(self, stream):
         super().__init__(stream)
         self.duplicates: list[tuple[int, str, int]] = []
+        self.number_like: list[tuple[int, str, object]] = []
 
     def construct_mapping(self, node, deep=False):
+        # A merge (`<<: *base`) brings the base's pairs in first; keys written here then
+        # override them, as YAML intends: only a key written twice *here* is a duplicate.
+        written = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
         self.flatten_mapping(node)
+        merged = len(node.value) - written
         mapping = LineDict()
         mapping.line = node.start_mark.line + 1
         mapping.key_lines = {}
-        for key_node, value_node in node.value:
+        for position, (key_node, value_node) in enumerate(node.value):
             key = self.construct_object(key_node, deep=deep)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 raise yaml.constructor.ConstructorError(
                     None, None, "a mapping key must be plain text", key_node.start_mark
                 )
             line = key_node.start_mark.line + 1
-            if key in mapping.key_lines:
-                self.duplicates.append((line, str(key), mapping.key_lines[key]))
+            if key in mapping.key_lines and position >= merged:
+                first = mapping.key_lines[key]
+                if first is not None:
+                    self.duplicates.append((line, str(key), first))
             mapping[key] = self.construct_object(value_node, deep=deep)
-            mapping.key_lines[key] = line
+            mapping.key_lines[key] = line if position >= merged else None
+        # Merged keys point at the line of the mapping that merged them.
+        mapping.key_lines = {k: v or mapping.line for k, v in mapping.key_lines.items()}
         return mapping
 
     def construct_sequence(self, node, deep=False):
@@ -68,51 +84,105 @@ class _LineLoader(yaml.SafeLoader):
         seq.item_lines = [child.start_mark.line + 1 for child in node.value]
         return seq
 
+    def construct_number_like(self, node):
+        """Keep `10:30` or `0750` as written, and remember to ask for quotes around it."""
+        as_yaml11 = (yaml.SafeLoader.construct_yaml_float if "." in node.value
+                     else yaml.SafeLoader.construct_yaml_int)(self, node)
+        self.number_like.append((node.start_mark.line + 1, node.value, as_yaml11))
+        return node.value
 
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
-_LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_sequence)
+
 # YAML 1.1 reads yes/no/on/off as booleans, which turns a `why: No` into False; only
-# true/false are booleans here, as in YAML 1.2.
-_LineLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_LineLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-# Timestamps and the like stay text: a bank holds prose, not dates.
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+# true/false are booleans here, as in YAML 1.2. It also reads 10:30 as 630 (base 60) and
+# 0750 as 488 (octal): those are kept as text and reported, so the author adds quotes.
+_NUMBER_LIKE = re.compile(
+    r"""^(?:[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?  # sexagesimal: 10:30, 1:20:30.5
+        |[-+]?0[0-7_]+)$                                   # leading zero: octal in YAML 1.1
+    """, re.VERBOSE)
 
 
-def _expanded_size(node: yaml.Node, limit: int) -> int:
-    """How many nodes the document has once every alias is expanded (stops past `limit`)."""
-    memo: dict[int, int] = {}
+def _resolvers() -> dict:
+    resolvers = {
+        first: [(tag, rx) for tag, rx in found if tag != "tag:yaml.org,2002:bool"]
+        for first, found in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    for first in "tTfF":
+        resolvers.setdefault(first, []).append(
+            ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")))
+    for first in "+-0123456789":  # checked before the int and float resolvers
+        resolvers.setdefault(first, []).insert(0, (_NUMBER_LIKE_TAG, _NUMBER_LIKE))
+    return resolvers
 
-    def size(n: yaml.Node) -> int:
-        key = id(n)
-        if key in memo:
-            return memo[key]
+
+def _line_loader(base: type) -> type:
+    loader = type(f"Line{base.__name__}", (_LineConstructing, base), {})
+    loader.yaml_implicit_resolvers = _resolvers()
+    loader.add_constructor("tag:yaml.org,2002:map", _LineConstructing.construct_mapping)
+    loader.add_constructor("tag:yaml.org,2002:seq", _LineConstructing.construct_sequence)
+    loader.add_constructor(_NUMBER_LIKE_TAG, _LineConstructing.construct_number_like)
+    # Timestamps and the like stay text: a bank holds prose, not dates.
+    loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+    return loader
+
+
+PYTHON_LOADER = _line_loader(yaml.SafeLoader)
+# libyaml parses several times faster; the pure-Python parser stays for builds without it.
+LOADER = _line_loader(yaml.CSafeLoader) if getattr(yaml, "__with_libyaml__", False) else PYTHON_LOADER
+
+
+class _Refused(Exception):
+    """The node graph is unsafe to construct; carries the line and the message."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def _check_shape(root: yaml.Node) -> None:
+    """Refuse a node graph that is too deep, refers to itself, or grows too much through aliases."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node, depth: int) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        line = node.start_mark.line + 1
+        if key in active:
+            raise _Refused(line, "an alias refers to the list or mapping it is inside, which never ends; "
+                                 "write the content out instead")
+        if depth > MAX_DEPTH:
+            raise _Refused(line, f"the YAML is nested more than {MAX_DEPTH} levels deep; "
+                                 "a bank needs only a few, so flatten it")
+        active.add(key)
         total = 1
-        if isinstance(n, yaml.SequenceNode):
-            for child in n.value:
-                total += size(child)
-                if total > limit:
-                    break
-        elif isinstance(n, yaml.MappingNode):
-            for k, v in n.value:
-                total += size(k) + size(v)
-                if total > limit:
-                    break
-        memo[key] = total
+        children = node.value if isinstance(node, yaml.SequenceNode) else (
+            [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else [])
+        for child in children:
+            total += size(child, depth + 1)
+            if total - len(sizes) > MAX_ALIAS_EXPANSION:
+                raise _Refused(line, _BOMB)
+        active.discard(key)
+        sizes[key] = total
         return total
 
-    return size(node)
+    if size(root, 0) - len(sizes) > MAX_ALIAS_EXPANSION:
+        raise _Refused(root.start_mark.line + 1, _BOMB)
+
+
+_BOMB = (f"the YAML expands to more than {MAX_ALIAS_EXPANSION:,} nodes through aliases (an alias bomb?); "
+         "write the content out without nested aliases")
 
 
 def read_text(path: Path) -> tuple[str | None, Problem | None]:
     """The file's text as UTF-8 (a BOM is dropped), or a problem saying where it is not."""
     shown = display_path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, Problem(shown, None, f"the file is {size:,} bytes, more than the {MAX_FILE_BYTES:,} "
+                                              "a YAML file may hold; split it into several files")
         raw = path.read_bytes()
     except OSError as exc:
         return None, Problem(shown, None, f"cannot read the file ({exc.strerror}); check the path")
@@ -128,37 +198,35 @@ def read_text(path: Path) -> tuple[str | None, Problem | None]:
         )
 
 
-def load_yaml(path: Path) -> tuple[Any, list[Problem]]:
+def load_yaml(path: Path, loader: type | None = None) -> tuple[Any, list[Problem]]:
     """Parse one YAML file into LineDict/LineList data; problems instead of exceptions."""
     shown = display_path(path)
     text, problem = read_text(path)
     if problem:
         return None, [problem]
-    loader = _LineLoader(text)
+    loader_class = loader or LOADER
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return None, []
-        if _expanded_size(node, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
-            line = node.start_mark.line + 1
-            return None, [
-                Problem(
-                    shown,
-                    line,
-                    f"the YAML expands to more than {MAX_EXPANDED_NODES:,} nodes through aliases "
-                    "(an alias bomb?); write the content out without nested aliases",
-                )
-            ]
-        data = loader.construct_document(node)
+        data, parsed = _parse(text, loader_class)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        what = exc.problem or exc.context or "invalid YAML"
-        return None, [Problem(shown, line, f"YAML syntax error: {what}; fix the syntax at this line")]
+        if loader_class is not PYTHON_LOADER:
+            # libyaml words its syntax errors differently; the pure-Python parser's words are
+            # the ones users (and the README) know, so a broken file is read again by it.
+            return load_yaml(path, PYTHON_LOADER)
+        return None, [_syntax_problem(shown, exc)]
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        return None, [Problem(shown, line, f"the file holds the control character #x{char:04x}, which YAML "
+                                           "does not allow; delete it (or write it as an escape in double quotes)")]
+    except _Refused as exc:
+        return None, [Problem(shown, exc.line, exc.message)]
+    except RecursionError:
+        return None, [Problem(shown, None, f"the YAML is nested more than {MAX_DEPTH} levels deep; "
+                                           "a bank needs only a few, so flatten it")]
     except yaml.YAMLError as exc:
         return None, [Problem(shown, None, f"YAML error: {exc}; fix the file")]
-    finally:
-        loader.dispose()
+    if parsed is None:
+        return None, []
     problems = [
         Problem(
             shown,
@@ -166,9 +234,34 @@ def load_yaml(path: Path) -> tuple[Any, list[Problem]]:
             f"duplicate key '{key}' (first at line {first}); YAML keeps only the last one, "
             "so remove or rename one of them",
         )
-        for line, key, first in loader.duplicates
+        for line, key, first in parsed.duplicates
+    ]
+    problems += [
+        Problem(shown, line, f"{raw} reads in YAML as the number {value}; quote this value ('{raw}') "
+                             "to keep it as written")
+        for line, raw, value in parsed.number_like
     ]
     return data, problems
+
+
+def _parse(text: str, loader_class: type):
+    """(data, loader) for one document; (None, None) when it is empty."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, None
+        _check_shape(node)
+        return loader.construct_document(node), loader
+    finally:
+        loader.dispose()
+
+
+def _syntax_problem(shown: str, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    what = exc.problem or exc.context or "invalid YAML"
+    return Problem(shown, line, f"YAML syntax error: {what}; fix the syntax at this line")
 
 
 def line_of(data: Any, loc: Iterable[Any]) -> int | None:
@@ -241,9 +334,9 @@ def validate(schema: type[M] | TypeAdapter, data: Any, path: Path, item: str | N
         return adapter.validate_python(data), []
     except ValidationError as exc:
         shown = display_path(path)
-        fields = _field_names(adapter)
         return None, [
-            Problem(shown, line_of(data, error["loc"]), describe_error(error, fields), item)
+            Problem(shown, line_of(data, error["loc"]),
+                    describe_error(error, _fields_at(adapter, tuple(error["loc"][:-1]))), item)
             for error in exc.errors()
         ]
 
@@ -251,6 +344,33 @@ def validate(schema: type[M] | TypeAdapter, data: Any, path: Path, item: str | N
 @functools.cache
 def _adapter(model: type[BaseModel]) -> TypeAdapter:
     return TypeAdapter(model)
+
+
+@functools.cache
+def _fields_at(adapter: TypeAdapter, loc: tuple) -> frozenset[str]:
+    """The field names of the model at `loc` (an option's, not an item's), to suggest a fix for a
+    misspelt one; every name the schema knows when the location cannot be followed."""
+    schema = adapter.json_schema()
+    defs = schema.get("$defs", {})
+
+    def resolve(node: dict) -> dict:
+        while "$ref" in node or "anyOf" in node:  # an optional field is anyOf [model, null]
+            node = (defs[node["$ref"].rsplit("/", 1)[-1]] if "$ref" in node
+                    else next((b for b in node["anyOf"] if "type" not in b or b["type"] != "null"), {}))
+        return node
+
+    node = resolve(schema)
+    for part in loc:
+        mapping = node.get("discriminator", {}).get("mapping", {})
+        if part in mapping:
+            node = resolve({"$ref": mapping[part]})
+        elif isinstance(part, int) and isinstance(node.get("items"), dict):
+            node = resolve(node["items"])
+        elif part in node.get("properties", {}):
+            node = resolve(node["properties"][part])
+        else:
+            return _field_names(adapter)
+    return frozenset(node.get("properties", {})) or _field_names(adapter)
 
 
 @functools.cache

@@ -30,6 +30,14 @@ class _Group(click.Group):
             for problem in exc.problems:
                 click.echo(f"error: {problem}", err=True)
             sys.exit(1)
+        except OSError as exc:
+            # A read-only folder, a path under a regular file, a full disk: one line, any command.
+            from ..errors import display_path
+
+            where = display_path(exc.filename) if exc.filename else "examkit"
+            click.echo(f"error: {where}: cannot write: {exc.strerror or exc}; check the folder, its permissions "
+                       "and free space", err=True)
+            sys.exit(1)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

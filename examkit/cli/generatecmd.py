@@ -66,7 +66,17 @@ def generate_command(blueprint_spec: str | None, banks: tuple[Path, ...], forms:
         known = sum(1 for item_id in examset.items if item_id in facility)
         click.echo(f"  expected means use the facility {known} of {len(examset.items)} items showed in "
                    "earlier classes, and difficulty labels for the rest")
-    others = sorted(p.name for p in out_dir.iterdir() if p.resolve() not in written)
+    if written.removed:
+        click.echo(f"  removed {len(written.removed)} document(s) rendered from the previous exam set "
+                   f"({', '.join(written.removed[:3])}{', ...' if len(written.removed) > 3 else ''})")
+    from ..fileio import leftover_temporaries
+
+    leftovers = [p.name for p in leftover_temporaries(out_dir)]
+    if leftovers:
+        click.echo(f"  note: {len(leftovers)} temporary file(s) left by an interrupted run ({', '.join(leftovers[:3])}); "
+                   "delete them when no examkit command is running")
+    others = sorted(p.name for p in out_dir.iterdir()
+                    if p.resolve() not in written and p.name not in leftovers)
     if others:
         # --force replaced the exam set only; files made from the old one would not match it.
         click.echo(f"  note: left {len(others)} other file(s) as they were ({', '.join(others[:3])}"

@@ -69,6 +69,9 @@ def render_command(ctx: click.Context, folder: Path | None, formats: str, only: 
         click.echo(f"warning: {message}", err=True)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
+    if report.removed:
+        click.echo(f"note: removed {len(report.removed)} document(s) of forms this exam set no longer has "
+                   f"({', '.join(report.removed[:3])}{', ...' if len(report.removed) > 3 else ''})", err=True)
     by_doc: dict[str, list[str]] = {}
     for result in sorted(report.results, key=lambda r: DOCUMENTS.index(r.job.doc)):
         by_doc.setdefault(result.job.doc, []).extend(p.name for p in result.written)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import signal
+import tempfile
 from pathlib import Path
 
 from pydantic import TypeAdapter
 
 from ..bulk import collector_paused
 from ..errors import ExamkitError, Problem, display_path
-from ..fileio import EXAMSET_FILE, inside, write_atomic
+from ..fileio import EXAMSET_FILE, inside, leftover_temporaries, ordinary_file_mode, remove_stale
 from ..models import ExamSet, Form, placement_key
 from ..numbers import format_number
 
@@ -63,10 +66,19 @@ def key_csv(examset: ExamSet) -> str:
     return buffer.getvalue()
 
 
-def write_examset(examset: ExamSet, out_dir: Path, *, force: bool = False) -> list[Path]:
+class WrittenFiles(list):
+    """The paths written, and the names of stale files removed on the way (`removed`)."""
+
+    removed: list[str]
+
+
+def write_examset(examset: ExamSet, out_dir: Path, *, force: bool = False) -> WrittenFiles:
     """Write `examset.json` and `key.csv` into `out_dir`; refuse a non-empty folder unless `force`.
 
-    With `force` only these two files are replaced; other files in the folder are left alone.
+    Both files are written in full first and then switched in together, so a folder never holds a
+    new exam set beside an old key. With `force`, the documents `examkit render` made from the
+    previous exam set are removed (they would not match), as are temporary files a killed run
+    left; files examkit did not write are left alone.
     """
     out_dir = Path(out_dir)
     shown = display_path(out_dir)
@@ -76,8 +88,38 @@ def write_examset(examset: ExamSet, out_dir: Path, *, force: bool = False) -> li
         raise ExamkitError(Problem(shown, None, "the output folder is not empty; pass --force to overwrite "
                                                 "its exam set, or choose another folder with -o"))
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = [
-        write_atomic(inside(out_dir, EXAMSET_FILE), examset_json(examset)),
-        write_atomic(inside(out_dir, KEY_FILE), key_csv(examset)),
-    ]
+    ours = (f".{EXAMSET_FILE}.", f".{KEY_FILE}.")
+    for leftover in leftover_temporaries(out_dir):
+        if leftover.name.startswith(ours):
+            leftover.unlink()
+    targets = [inside(out_dir, EXAMSET_FILE), inside(out_dir, KEY_FILE)]
+    _switch_together(out_dir, [(targets[0], examset_json(examset)), (targets[1], key_csv(examset).encode("utf-8"))])
+    written = WrittenFiles(targets)
+    from ..render.batch import is_rendered_name
+
+    written.removed = remove_stale(out_dir, is_rendered_name, keep=set())
     return written
+
+
+def _switch_together(folder: Path, files: list[tuple[Path, bytes]]) -> None:
+    """Write every file to a temporary name, then rename them all with Ctrl-C and kill held back
+    for those few system calls, so the set of files changes all at once or not at all."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for target, payload in files:
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+            staged.append((tmp, target))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+            os.chmod(tmp, ordinary_file_mode())
+        held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        try:
+            for tmp, target in staged:
+                os.replace(tmp, target)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise

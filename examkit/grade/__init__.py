@@ -43,7 +43,10 @@ def write_results(run: GradeRun, out_dir: Path, *, analysis: bool = True, report
     try:
         with collector_paused():
             _write(run, staging, analysis=analysis, report=report, pdf=pdf, templates_dir=templates_dir)
-        return staging.commit()
+        written = staging.commit()
+        if staging.removed:
+            run.notes.append(f"removed {', '.join(staging.removed)}: left by an earlier run and not written this time")
+        return written
     except BaseException:
         staging.discard()
         raise

@@ -92,13 +92,15 @@ def student_columns(columns: Iterable[Column]) -> list[int]:
     return [c.index for c in sorted(found, key=lambda c: (c.priority, c.index))]
 
 
-_FORM_VALUE = re.compile(r"^\s*(?:(?:exam|test)\s+)?(?:form|version|variant|paper)?\s*[:#\-]?\s*([A-Za-z])\s*\.?\s*$", re.I)
+# Forms after Z are AA, AB, ...: up to three letters name a form.
+_FORM_VALUE = re.compile(r"^\s*(?:(?:exam|test)\s+)?(?:form|version|variant|paper)?\s*[:#\-]?\s*([A-Za-z]{1,3})\s*\.?\s*$", re.I)
 
 
 def form_letter(value: str, letters: Iterable[str]) -> str | None:
-    """The form letter a cell names (`A`, `b`, `Form A`, `Version B`), if it is one of `letters`."""
+    """The form letter a cell names (`A`, `b`, `Form A`, `Version B`, `AB`), if it is one of `letters`,
+    spelt as the exam set spells it (an exam set written with lower-case letters grades too)."""
     found = _FORM_VALUE.match(value)
     if not found:
         return None
-    letter = found.group(1).upper()
-    return letter if letter in set(letters) else None
+    wanted = found.group(1).upper()
+    return next((letter for letter in letters if letter.upper() == wanted), None)

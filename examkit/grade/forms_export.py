@@ -163,6 +163,12 @@ def _grid(index: int, label: str, stems: _Stems, where: str, shown: str) -> Colu
         picked = _pick(stems.best(base, ("matching", "ordering")), base, where, shown)
         if picked and _is_row_of(stems.items[picked[1]], sub):
             return Column(index, label, "grid", item_id=picked[1], sub=sub, score=picked[0])
+    for base, sub in splits[:1]:
+        # `Stem [Row]` of a grid item whose row was renamed: still a row of that item (the grader
+        # names the unknown row), never an answer to the whole item.
+        picked = _pick(stems.best(base, ("matching", "ordering")), base, where, shown)
+        if picked and bracket:
+            return Column(index, label, "grid", item_id=picked[1], sub=sub.strip(" .-\u2013"), score=picked[0])
     return None
 
 

@@ -25,6 +25,8 @@ from .read import Sheet, read_sheet
 from .score import PARTIAL_TYPES, ItemGrader, Outcome, Rules
 
 _points = attrgetter("points")
+# No typed answer is this long; a longer cell is a paste gone wrong, flagged and not read.
+MAX_CELL_CHARS = 10_000
 
 
 @dataclass
@@ -134,9 +136,10 @@ class Grader:
         form, _, name = ref.rpartition(":") if ":" in ref else ("", "", ref)
         letters = list(self.keys)
         if form:
-            if form.upper() not in self.keys:
+            letter = form_letter(form, self.keys)
+            if letter is None:
                 raise ExamkitError(Problem(option, None, f"'{ref}': no form {form}; the forms are {', '.join(letters)}"))
-            letters = [form.upper()]
+            letters = [letter]
         if name.isdigit():
             if len(letters) > 1:
                 raise ExamkitError(Problem(option, None, f"'{ref}': position {name} holds different items on each form; "
@@ -235,8 +238,8 @@ class _SheetGrading:
         letters = list(self.grader.keys)
         forced = self.grader.options.form
         if forced:
-            letter = forced.strip().upper()
-            if letter not in self.grader.keys:
+            letter = form_letter(forced, self.grader.keys)
+            if letter is None:
                 raise ExamkitError(Problem("--form", None, f"no form '{forced}'; the forms are {', '.join(letters)}"))
             return letter
         if len(letters) == 1:
@@ -331,34 +334,11 @@ class _SheetGrading:
 
     def grade_row(self, source: str, cells: list[str]) -> StudentResult:
         reasons: list[str] = []
-        overflow: list[tuple[str, str]] = []
-        width = self.width
-        if len(cells) != width:
-            if len(cells) < width:
-                if any(c.strip() for c in cells):
-                    reasons.append(f"too few cells: {len(cells)} for {width} columns")
-                cells = cells + [""] * (width - len(cells))
-            else:
-                extra = cells[width:]
-                if any(c.strip() for c in extra):
-                    shown = ", ".join(repr(c) for c in extra)
-                    reasons.append(f"too many cells: {len(cells)} for {width} columns (extra: {shown})")
-                    overflow = [(f"column {width + i + 1}", c) for i, c in enumerate(extra) if c.strip()]
-                cells = cells[:width]
-        student = ""
-        for index in self.students:
-            value = cells[index].strip()
-            if value and value.casefold() != "anonymous":
-                student = value
-                break
-        letter = self.fixed_form
-        form_text = ""
-        if self.form_column is not None:
-            form_text = cells[self.form_column].strip()
-            if self.grader.options.form is None and (form_text or letter is None):
-                if form_text not in self.form_letters:
-                    self.form_letters[form_text] = form_letter(form_text, self.grader.keys)
-                letter = self.form_letters[form_text]
+        cells, overflow = self._fit_width(cells, reasons)
+        if max(map(len, cells), default=0) > MAX_CELL_CHARS:
+            cells = self._drop_oversized(cells, reasons)
+        student = self._student(cells)
+        letter, form_text = self._form_of(cells, reasons)
         result = StudentResult(source, student, letter or form_text)
         result.reasons = reasons
         if self.extra_columns or overflow:
@@ -369,7 +349,7 @@ class _SheetGrading:
         if letter is None:
             letters = ", ".join(self.grader.keys)
             reasons.append(f"unknown form '{form_text}' (the forms are {letters})" if form_text
-                                  else f"no form given (the forms are {letters})")
+                           else f"no form given (the forms are {letters})")
             result.extras[:0] = [(c.label, cells[c.index]) for c in self.answer_columns if cells[c.index].strip()]
             return result
         if not student:
@@ -377,6 +357,59 @@ class _SheetGrading:
         self._score(result, letter, cells, reasons)
         self.grader.mark_duplicate(result)
         return result
+
+    def _fit_width(self, cells: list[str], reasons: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+        """The row cut or padded to the sheet's width; cells past it that hold text are kept and flagged."""
+        width = self.width
+        if len(cells) < width:
+            if any(c.strip() for c in cells):
+                reasons.append(f"too few cells: {len(cells)} for {width} columns")
+            return cells + [""] * (width - len(cells)), []
+        extra = cells[width:]
+        if not any(c.strip() for c in extra):
+            return cells[:width], []
+        shown = ", ".join(repr(c) for c in extra)
+        reasons.append(f"too many cells: {len(cells)} for {width} columns (extra: {shown})")
+        return cells[:width], [(f"column {width + i + 1}", c) for i, c in enumerate(extra) if c.strip()]
+
+    def _drop_oversized(self, cells: list[str], reasons: list[str]) -> list[str]:
+        """Cells too long to be answers are flagged and read as blank, so one stray paste
+        flags its row instead of stopping the class file (or taking minutes to read)."""
+        kept = list(cells)
+        for index, cell in enumerate(cells):
+            if len(cell) > MAX_CELL_CHARS:
+                reasons.append(f"column {index + 1}: a {len(cell):,}-character cell (more than {MAX_CELL_CHARS:,}) "
+                               "was not read; check the file")
+                kept[index] = ""
+        return kept
+
+    def _student(self, cells: list[str]) -> str:
+        """The first student column that names someone ("anonymous" names no one)."""
+        for index in self.students:
+            value = cells[index].strip()
+            if value and value.casefold() != "anonymous":
+                return value
+        return ""
+
+    def _form_of(self, cells: list[str], reasons: list[str]) -> tuple[str | None, str]:
+        """(the form to grade by or None, the form cell as written); a form cell that disagrees
+        with --form is flagged, since the teacher must decide which form the student sat."""
+        letter = self.fixed_form
+        if self.form_column is None:
+            return letter, ""
+        form_text = cells[self.form_column].strip()
+        if not form_text and letter is not None:
+            return letter, form_text
+        if form_text not in self.form_letters:
+            self.form_letters[form_text] = form_letter(form_text, self.grader.keys)
+        named = self.form_letters[form_text]
+        forced = self.grader.options.form
+        if forced is None:
+            return named, form_text
+        if form_text and named != letter:
+            reasons.append(f"the form column says '{form_text}' but --form {forced} was given; "
+                           "check which form this student sat")
+        return letter, form_text
 
     def _score(self, result: StudentResult, letter: str, cells: list[str], reasons: list[str]) -> None:
         plan = self.plan(letter)

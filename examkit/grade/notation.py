@@ -25,24 +25,71 @@ from .numeric import close, read_number
 BLANK, ANSWER, UNREADABLE, AMBIGUOUS, REVIEW = "blank", "answer", "unreadable", "ambiguous", "review"
 FLAGGED = frozenset({UNREADABLE, AMBIGUOUS, REVIEW})
 
+# Every pattern below runs in time linear in the cell: no part may match the same characters
+# as the part after it (two `\s*` side by side, or `\s*` before a search that can fail), since
+# each such pair makes a long run of spaces cost its length squared. Splits use the bare
+# separator and strip the pieces afterwards instead of eating the spaces around it.
+
 # Nothing but dashes, question marks and the like: a student's way of leaving a cell empty.
-_BLANK = re.compile(r"^[\s\-\u2010-\u2015?.\u2026_/\\*]*$")
-_ANSWER_WORD = re.compile(r"^\s*(?:options?|answers?|choices?|letters?)\s*[:=]?\s*", re.I)
-_BRACKETS = re.compile(r"[()\[\]{}]")
+_BLANK = re.compile(r"""^[\s\-\u2010-\u2015?.\u2026_/\\*]*$  # blanks, dashes, ?, ., ..., _, /, \, *""", re.X)
+_ANSWER_WORD = re.compile(r"""
+    ^\s*                                        # leading blanks
+    (?:options?|answers?|choices?|letters?)     # a word announcing the answer
+    \s*[:=]?\s*                                 # an optional colon or equals sign
+    """, re.I | re.X)
+_BRACKETS = re.compile(r"[()\[\]{}]  # any bracket, read as a blank", re.X)
 # A quick test that a cell may be a letter notation at all: single letters among separators,
 # "and", or one short run of letters; typed sentences fail it at their second character.
-_MAYBE_LETTERS = re.compile(
-    r"^(?:[\W_]*(?:options?|answers?|choices?|letters?)\b)?(?:[a-z](?![a-z])|and\b|[\W_])*$"
-    r"|^[\W_]*[a-z]{2,10}[\W_]*$", re.I)
-_LETTER_SEPARATORS = re.compile(r"(?:[\s,;/&+.:|]|\band\b)+", re.I)
-_LABELLED = re.compile(r"^\s*[(\[]?\s*([A-Za-z])\s*(?:[)\].:]|\s[-\u2013\u2014])\s*(\S.*)$", re.S)
-_ARROW = r"(?:->|=>|\u2192|[-\u2013:=.)>])"
-_PAIR = re.compile(rf"(\d+)\s*{_ARROW}?\s*([A-Za-z])(?![A-Za-z])")
-_PAIRS_ONLY = re.compile(rf"\s*(?:\d+\s*{_ARROW}?\s*[A-Za-z](?![A-Za-z])[\s,;/|]*)+")
-_TEXT_PAIR = re.compile(rf"^\s*(\d+)\s*{_ARROW}\s*(\S.*?)\s*$", re.S)
-_LIST_SPLIT = re.compile(r"\s*(?:[;\n|\t]|->|=>|\u2192|>)\s*")
-_ORDER_SEPARATORS = re.compile(r"(?:[\s,;>|/.]|->|=>|\u2192|-|\u2013)+")
-_ORDINAL = re.compile(r"^\s*(?:#|no\.?\s*|n°\s*|position\s*|rank\s*|step\s*)?(\d+)\s*(?:st|nd|rd|th|e|er|\.)?\s*$", re.I)
+_MAYBE_LETTERS = re.compile(r"""
+    ^(?:[\W_]*(?:options?|answers?|choices?|letters?)\b)?   # an optional word announcing the answer
+     (?:[a-z](?![a-z])                                      # a single letter,
+       |and\b                                               # "and",
+       |[\W_])*$                                            # or a separator, to the end
+    |^[\W_]*[a-z]{2,10}[\W_]*$                              # or one short run of letters: AC
+    """, re.I | re.X)
+# The separators that always split a cell into several answers (Google Forms and typing alike).
+SEPARATORS = ";\n|\t"
+_SEPARATOR = re.compile(r"[;\n|\t]  # SEPARATORS, as a character class", re.X)
+_LETTER_SEPARATORS = re.compile(r"""
+    (?:[\s,;/&+.:|]     # blanks and punctuation between letters
+      |\band\b)+        # or the word "and": A and C
+    """, re.I | re.X)
+_LABELLED = re.compile(r"""
+    ^\s*[(\[]?\s*([A-Za-z])\s*      # a letter, perhaps after a bracket: (B
+    (?:[)\].:]|\s[-\u2013\u2014])   # then ) ] . : or a spaced dash: B) or B -
+    \s*(\S.*)$                      # then the option's text
+    """, re.S | re.X)
+_ARROW = r"(?:->|=>|\u2192|[-\u2013:=.)>])"  # what joins a number to its answer: 1-C, 1->C, 1) C
+_PAIR = re.compile(rf"""
+    (\d+)\s*{_ARROW}?\s*    # a premise number and an optional arrow
+    ([A-Za-z])(?![A-Za-z])  # a single letter, not the start of a word
+    """, re.X)
+_PAIRS_ONLY = re.compile(rf"""
+    \s*(?:\d+\s*{_ARROW}?\s*[A-Za-z](?![A-Za-z])    # one number-letter pair (as _PAIR)
+          [\s,;/|]*)+                               # and what separates it from the next
+    """, re.X)
+_TEXT_PAIR = re.compile(rf"""
+    ^\s*(\d+)\s*{_ARROW}\s*     # a premise number and its arrow
+    (\S(?:.*\S)?)               # the answer's text, from its first to its last visible character
+    \s*$                        # trailing blanks
+    """, re.S | re.X)
+_PAIR_START = re.compile(rf"""
+    ,(?=\s*\d+\s*{_ARROW})      # a comma before the next number-arrow pair: 1-text, 2-text
+    """, re.X)
+_LIST_SPLIT = re.compile(r"""
+    [;\n|\t]            # SEPARATORS,
+    |->|=>|\u2192|>     # or an arrow between steps: A -> B
+    """, re.X)
+_ORDER_SEPARATORS = re.compile(r"""
+    (?:[\s,;>|/.]       # blanks and punctuation between step letters
+      |->|=>|\u2192     # arrows
+      |-|\u2013)+       # and dashes: A-B-C
+    """, re.X)
+_ORDINAL = re.compile(r"""
+    ^\s*(?:\#|no\.?\s*|n°\s*|position\s*|rank\s*|step\s*)?  # an optional "#", "no.", "position" ...
+    (\d+)\s*                                                # the number
+    (?:st|nd|rd|th|e|er|\.)?\s*$                            # an optional ordinal ending: 1st, 2e, 3.
+    """, re.I | re.X)
 _ORDINAL_WORDS = {w: i + 1 for i, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth".split())}
 
@@ -222,7 +269,7 @@ def _plain(text: str) -> str:
 
 
 def _has_list_separator(raw: str) -> bool:
-    return any(sep in raw for sep in (",", ";", "\n", "|"))
+    return "," in raw or any(sep in raw for sep in SEPARATORS)
 
 
 def _read_choice_list(key: ItemKey, raw: str) -> Reading:
@@ -247,7 +294,7 @@ def split_texts(matcher: TextMatcher, raw: str) -> list[tuple[str, Match]]:
     reads best: fewest unmatched pieces, then most exact matches, then fewest segments.
     """
     segments: list[tuple[str, Match]] = []
-    for chunk in re.split(r"\s*[;\n|\t]\s*", raw):
+    for chunk in _SEPARATOR.split(raw):
         if chunk.strip():
             segments.extend(_split_commas(matcher, chunk.strip()))
     return segments
@@ -313,12 +360,9 @@ def _read_matching(key: ItemKey, raw: str) -> Reading:
 
 
 def _split_pairs(raw: str) -> list[str]:
-    """`1-text; 2-text` or `1-text, 2-text`: split before each number that starts a pair."""
-    parts = re.split(r"\s*[;\n|]\s*", raw)
-    out: list[str] = []
-    for part in parts:
-        out.extend(re.split(r",\s*(?=\d+\s*" + _ARROW + ")", part))
-    return out
+    """`1-text; 2-text` or `1-text, 2-text`: split at each separator and before each number that
+    starts a pair."""
+    return [piece.strip() for part in _SEPARATOR.split(raw) for piece in _PAIR_START.split(part)]
 
 
 def _read_matching_grid(key: ItemKey, cell: tuple) -> Reading:
@@ -382,7 +426,7 @@ def _read_ordering(key: ItemKey, raw: str) -> Reading:
     if compact.isascii() and compact.isupper() and compact.isalpha() and len(compact) == len(key.letters):
         # `BCAE` on a four-step item: step letters with a slip, not a word.
         return _not_option(key, _outside(key, compact), "step")
-    parts = [p for p in _LIST_SPLIT.split(raw) if p.strip()]
+    parts = [p.strip() for p in _LIST_SPLIT.split(raw) if p.strip()]
     if len(parts) == 1:
         segments = _split_commas(key.matcher, parts[0].strip())
     else:

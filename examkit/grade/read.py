@@ -29,6 +29,9 @@ KIND_NAMES = {
 }
 _DELIMITERS = (",", ";", "\t", "|")
 _SAMPLE = 1 << 16
+# The csv module refuses a whole file over one cell longer than 128 KB; such a cell is read
+# and its row flagged by the grader instead (see grader.MAX_CELL_CHARS).
+csv.field_size_limit(max(csv.field_size_limit(), 1 << 28))
 
 
 @dataclass
@@ -80,16 +83,36 @@ def read_sheet(path: Path, examset: ExamSet, *, fmt: str | None = None, encoding
     if fmt is not None and fmt not in FORMATS:
         raise ExamkitError(Problem(shown, None, f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}"))
     with path.open("rb") as handle:
-        head = handle.read(8)
+        head = handle.read(16)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ExamkitError(Problem(shown, None, "this is a spreadsheet workbook, not a text file; save it as CSV "
                                                 "(in Excel: File > Save As > CSV UTF-8) and grade that"))
+    what = _not_answers(head)
+    if what:
+        raise ExamkitError(Problem(shown, None, f"this is {what}, not an answer file; grade the answers as CSV, "
+                                                "JSON or YAML (scanned paper sheets are read with 'examkit scan')"))
     suffix = path.suffix.lower()
     if fmt == "json" or (fmt is None and suffix == ".json"):
         return _structured_sheet(path, examset, "json", encoding)
     if fmt == "yaml" or (fmt is None and suffix in (".yaml", ".yml")):
         return _structured_sheet(path, examset, "yaml", encoding)
     return _csv_sheet(path, examset, fmt, encoding)
+
+
+# The first bytes of files teachers may pick up by mistake: a scan or a photo of the sheets.
+_MAGIC = ((b"%PDF", "a PDF"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+          (b"GIF8", "a GIF image"), (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"),
+          (b"BM", "a BMP image"))
+
+
+def _not_answers(head: bytes) -> str | None:
+    """What the file is when its first bytes say it is a document or an image, else None."""
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            return what
+    if head[4:8] == b"ftyp" or (head.startswith(b"RIFF") and head[8:12] == b"WEBP"):
+        return "a photo (HEIC or WebP image)"
+    return None
 
 
 # --------------------------------------------------------------------------- decoding
@@ -244,8 +267,13 @@ def _structured_sheet(path: Path, examset: ExamSet, kind: str, requested: str | 
             raise ExamkitError(decode_problem(path, encoding, requested)) from None
         try:
             data = json.loads(text)
+        except RecursionError:
+            raise ExamkitError(Problem(shown, None, "the JSON is nested too deeply to be answers; export the "
+                                                    "answers again (a list of students, each a mapping)")) from None
         except json.JSONDecodeError as exc:
-            raise ExamkitError(Problem(shown, exc.lineno, f"invalid JSON ({exc.msg} at column {exc.colno}); fix the file")) from None
+            fix = f"check --encoding {requested} (the file may be in another encoding), or fix the file" if requested \
+                else "fix the file"
+            raise ExamkitError(Problem(shown, exc.lineno, f"invalid JSON ({exc.msg} at column {exc.colno}); {fix}")) from None
     entries = _entries(data, shown, kind)
     return _entries_sheet(path, examset, kind, entries)
 

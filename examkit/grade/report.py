@@ -110,6 +110,28 @@ def report_context(run: GradeRun, analyses: list[FormAnalysis], objectives: Obje
     examset = run.examset
     counted = [r for r in run.results if r.counted]
     percents = [r.percent for r in counted if r.percent is not None]
+    return {
+        "title": examset.title, "exam_title": examset.exam_title or examset.exam, "scoring": examset.scoring,
+        "rules": _rules_applied(run),
+        "summary": _class_summary(run, counted, percents), "chart": histogram(percents),
+        "objectives": _objective_rows(objectives, counted),
+        "flagged": [{"student": r.student or "(no name)", "form": r.form, "source": r.source, "reasons": r.reasons}
+                    for r in run.results if r.flagged],
+        "worst": _worst_items(analyses),
+        "forms": [{"form": a.form, "test": a.test} for a in analyses],
+        "sheets": [s.mapping() for s in run.sheets],
+        "students": [student_page(run, objectives, r) for r in run.results if r.graded] if feedback else [],
+        "feedback": feedback,
+    }
+
+
+def _rules_applied(run: GradeRun) -> dict:
+    return {"partial": sorted(run.rules.partial), "negative": run.rules.negative,
+            "threshold": run.options.threshold, "void": list(run.options.void), "accept": list(run.options.accept)}
+
+
+def _class_summary(run: GradeRun, counted: list[StudentResult], percents: list[float]) -> dict:
+    """Row counts and the spread of percentages over the students who count."""
     summary = {
         "rows": len(run.results), "graded": sum(1 for r in run.results if r.graded),
         "counted": len(counted), "flagged": sum(1 for r in run.results if r.flagged),
@@ -118,35 +140,32 @@ def report_context(run: GradeRun, analyses: list[FormAnalysis], objectives: Obje
         "median": statistics.median(percents) if percents else None,
         "sd": statistics.stdev(percents) if len(percents) > 1 else None,
         "low": min(percents) if percents else None, "high": max(percents) if percents else None,
+        "passed": None,
     }
-    verdicts = [scaled_and_result(run, r)[1] for r in counted]
-    summary["passed"] = verdicts.count("pass") if examset.scoring.pass_mark is not None else None
+    if run.examset.scoring.pass_mark is not None:
+        summary["passed"] = [scaled_and_result(run, r)[1] for r in counted].count("pass")
+    return summary
+
+
+def _objective_rows(objectives: ObjectiveColumns, counted: list[StudentResult]) -> list[dict]:
+    """The class's percentage per objective: points earned over points available, summed over students."""
     sums = [[0.0, 0.0] for _ in objectives.ids]
     for r in counted:
         for acc, score in zip(sums, objectives.scores(r)):
             if score:
                 acc[0] += score[0]
                 acc[1] += score[1]
-    objective_rows = [{"id": oid, "title": objectives.titles[oid], "depth": oid.count("."),
-                       "percent": 100 * got / total if total else None} for oid, (got, total) in zip(objectives.ids, sums)]
-    flagged = [{"student": r.student or "(no name)", "form": r.form, "source": r.source, "reasons": r.reasons}
-               for r in run.results if r.flagged]
+    return [{"id": oid, "title": objectives.titles[oid], "depth": oid.count("."),
+             "percent": 100 * got / total if total else None} for oid, (got, total) in zip(objectives.ids, sums)]
+
+
+def _worst_items(analyses: list[FormAnalysis]) -> list[dict]:
+    """The hardest items, and every item that discriminates the wrong way however easy it is."""
     items = [i for a in analyses for i in a.items if i.stats.facility is not None]
     worst = sorted(items, key=lambda i: (i.stats.facility, i.stats.discrimination or 0.0, i.form, i.position))
     worst = worst[:WORST_ITEMS] + [i for i in worst[WORST_ITEMS:] if "negative discrimination" in i.flags]
-    return {
-        "title": examset.title, "exam_title": examset.exam_title or examset.exam, "scoring": examset.scoring,
-        "rules": {"partial": sorted(run.rules.partial), "negative": run.rules.negative,
-                  "threshold": run.options.threshold, "void": list(run.options.void),
-                  "accept": list(run.options.accept)},
-        "summary": summary, "chart": histogram(percents), "objectives": objective_rows, "flagged": flagged,
-        "worst": [{"form": i.form, "position": i.position, "item_id": i.item_id, "stem": i.stem, "stats": i.stats,
-                   "choices": format_choices(i.choices), "flags": i.flags} for i in worst],
-        "forms": [{"form": a.form, "test": a.test} for a in analyses],
-        "sheets": [s.mapping() for s in run.sheets],
-        "students": [student_page(run, objectives, r) for r in run.results if r.graded] if feedback else [],
-        "feedback": feedback,
-    }
+    return [{"form": i.form, "position": i.position, "item_id": i.item_id, "stem": i.stem, "stats": i.stats,
+             "choices": format_choices(i.choices), "flags": i.flags} for i in worst]
 
 
 def render_report(run: GradeRun, analyses: list[FormAnalysis], objectives: ObjectiveColumns | None = None,

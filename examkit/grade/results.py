@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 from pathlib import Path
 
-from ..fileio import ordinary_file_mode, spreadsheet_text
+from ..fileio import ordinary_file_mode, remove_stale, spreadsheet_text
 from ..numbers import fixed, format_number
 from .analysis import FormAnalysis
 from .grader import GradeRun, StudentResult
@@ -26,6 +26,9 @@ SCORES_FILE = "scores.csv"
 RESPONSES_FILE = "responses.csv"
 ITEM_ANALYSIS_FILE = "item-analysis.csv"
 FORM_STATISTICS_FILE = "form-statistics.csv"
+REPORT_FILES = ("report.html", "report.pdf")
+# Every file grading may write into a results folder: what a run did not write is stale.
+RESULT_FILES = frozenset({SCORES_FILE, RESPONSES_FILE, ITEM_ANALYSIS_FILE, FORM_STATISTICS_FILE, *REPORT_FILES})
 RESPONSE_HEADER = ["student", "form", "position", "item_id", "objective", "type", "raw", "answer", "method",
                    "result", "points", "max_points", "flag"]
 _line = attrgetter("line")
@@ -39,6 +42,7 @@ class Staging:
     def __init__(self, folder: Path):
         self.folder = folder
         self.staged: list[tuple[str, Path]] = []
+        self.removed: list[str] = []
 
     def open(self, name: str, *, binary: bool = False):
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -64,6 +68,8 @@ class Staging:
             os.replace(tmp, target)
         done = [target for _, target in self.staged]
         self.staged = []
+        # Results of an earlier run that this run did not write would not match it: remove them.
+        self.removed = remove_stale(self.folder, RESULT_FILES.__contains__, keep={p.name for p in done})
         return done
 
     def discard(self) -> None:
@@ -185,11 +191,13 @@ class ScoreRows:
     def row(self, result: StudentResult) -> list[str]:
         if result.points is None:
             extra = [""] * (int(self.scaled) + int(self.verdict))
-            return [spreadsheet_text(result.student), result.form, "", "", "", result.status, result.reason, *extra,
-                    *([""] * len(self.objectives.ids)), result.source]
+            return [spreadsheet_text(result.student), spreadsheet_text(result.form), "", "", "", result.status,
+                    spreadsheet_text(result.reason), *extra, *([""] * len(self.objectives.ids)),
+                    spreadsheet_text(result.source)]
         totals, after = self._total(result)
         shares = [self._share(s) for s in self.objectives.scores(result)]
-        return [spreadsheet_text(result.student), result.form, *totals, result.status, result.reason, *after, *shares, result.source]
+        return [spreadsheet_text(result.student), spreadsheet_text(result.form), *totals, result.status,
+                spreadsheet_text(result.reason), *after, *shares, spreadsheet_text(result.source)]
 
 
 def write_scores(run: GradeRun, staging: Staging, objectives: ObjectiveColumns | None = None) -> None:
@@ -217,18 +225,19 @@ def write_responses(run: GradeRun, staging: Staging) -> None:
     with staging.open(RESPONSES_FILE, binary=True) as handle:
         handle.write(encode(RESPONSE_HEADER))
         for result in run.results:
-            student = spreadsheet_text(result.student)
-            if _NEEDS_QUOTES.search(student) or _NEEDS_QUOTES.search(result.form):
-                prefix = encode([student, result.form])[:-2] + b","
+            student, form = spreadsheet_text(result.student), spreadsheet_text(result.form)
+            if _NEEDS_QUOTES.search(student) or _NEEDS_QUOTES.search(form):
+                prefix = encode([student, form])[:-2] + b","
             else:
-                prefix = f"{student},{result.form},".encode("utf-8")
+                prefix = f"{student},{form},".encode("utf-8")
             if result.outcomes is not None:
                 # Each distinct answer's cells were encoded once; a row is one join.
                 handle.write(prefix + prefix.join(map(_line, result.outcomes)))
             why = "; ".join(r for r in result.reasons if not r.startswith("position ")) if result.outcomes is None else ""
             for label, value in result.extras:
                 note = f'not graded: column "{label}"' + (f" ({why})" if why else "")
-                handle.write(prefix + encode(["", "", "", "", spreadsheet_text(value), "", "not graded", "", "", "", note]))
+                handle.write(prefix + encode(["", "", "", "", spreadsheet_text(value), "", "not graded", "", "", "",
+                                              spreadsheet_text(note)]))
 
 
 # --------------------------------------------------------------------------- item analysis
@@ -253,7 +262,8 @@ def write_item_analysis(analyses: list[FormAnalysis], staging: Staging) -> None:
                 s = item.stats
                 writer.writerow([item.form, item.position, item.item_id, item.objective, item.type, s.n,
                                  fixed(s.facility, 1), fixed(s.sd, 1), fixed(s.discrimination, 1), fixed(s.efficiency, 1),
-                                 fixed(s.upper_lower, 1), format_choices(item.choices), "; ".join(item.flags)])
+                                 fixed(s.upper_lower, 1), spreadsheet_text(format_choices(item.choices)),
+                                 spreadsheet_text("; ".join(item.flags))])
     with staging.open(FORM_STATISTICS_FILE) as handle:
         writer = csv.writer(handle)
         writer.writerow(FORM_HEADER)

@@ -146,8 +146,9 @@ class ItemGrader:
             method += f" ({reading.note})"
         self._buffer.seek(0)
         self._buffer.truncate()
-        self._writer.writerow(self._prefix + [spreadsheet_text(raw), answer, method, result, format_number(points),
-                                              format_number(max_points), flag])
+        self._writer.writerow(self._prefix + [spreadsheet_text(raw), spreadsheet_text(answer), method, result,
+                                              format_number(points), format_number(max_points),
+                                              spreadsheet_text(flag)])
         # Blank by what was written, not by the result: a blank cell of a voided item is still blank.
         return Outcome(raw, answer, method, result, points, max_points, flag, reading.value,
                        self._buffer.getvalue().encode("utf-8"), reading.status == BLANK)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from typing import Annotated
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
@@ -32,7 +33,7 @@ class ObjectiveShare(Strict):
 
     id: ObjectiveId = Field(description="Any node of the objective tree; a task means every item under it.")
     count: int | None = Field(None, ge=0, description="Exactly this many items.")
-    weight: float | None = Field(None, gt=0, description="A share of the items not given by counts.")
+    weight: float | None = Field(None, gt=0, allow_inf_nan=False, description="A share of the items not given by counts.")
 
     @model_validator(mode="after")
     def _count_or_weight(self):
@@ -56,7 +57,7 @@ class Blueprint(Strict):
                                   description="Item types allowed on the form.")
     type_counts: dict[ItemType, int] = Field(default_factory=dict,
                                              description="Exact number of items of some types; other allowed types fill the rest.")
-    difficulty: dict[Difficulty, float] = Field(default_factory=dict,
+    difficulty: dict[Difficulty, Annotated[float, Field(allow_inf_nan=False)]] = Field(default_factory=dict,
                                                 description="Difficulty mix as weights, turned into counts; empty: any mix.")
     max_case_studies: int | None = Field(None, ge=0, description="At most this many case studies per form; 0 excludes them.")
     case_studies: int | None = Field(None, ge=0, description="Exactly this many case studies per form.")

@@ -420,7 +420,7 @@ def upgrade_v1(data: dict) -> dict:
     """
     forms = data.get("forms")
     if not isinstance(forms, list):
-        return data  # let validation say what is wrong
+        return {**data, "format": FORMAT}  # let validation say what else is wrong
     printed = [(f.get("letter"), [FormItem.model_validate(i) for i in f.get("items", [])]) for f in forms]
     store, packed = pack_forms(printed)
     upgraded = {k: v for k, v in data.items() if k not in ("format", "forms")}

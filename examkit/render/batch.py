@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
+import signal
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ExamkitError, Problem, display_path
-from ..fileio import inside, read_examset, write_atomic
-from .html import DOCUMENTS, PER_FORM
+from ..fileio import inside, read_examset, remove_stale, write_atomic
+from .html import DOCUMENT, DOCUMENTS
 
 FORMATS = ("html", "pdf")
-HTML_ONLY = {"practice"}
-# Costliest first, so the last job to finish is a short one and workers stay busy.
-_COST = {"teacher": 0, "exam": 1, "sheet": 2, "key": 3, "practice": 4}
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class RenderReport:
     notes: list[str]
     seconds: float
     workers: int
+    removed: list[str] = field(default_factory=list)  # stale documents of an earlier render
 
     @property
     def written(self) -> list[Path]:
@@ -74,12 +76,12 @@ def plan_jobs(form_letters: list[str], formats: tuple[str, ...], only: tuple[str
     """The jobs for these documents and formats, and notes on what was left out and why."""
     jobs: list[Job] = []
     notes: list[str] = []
-    for doc in sorted(only, key=lambda d: (_COST[d], DOCUMENTS.index(d))):
-        doc_formats = tuple(f for f in FORMATS if f in formats and (f == "html" or doc not in HTML_ONLY))
+    for doc in sorted(only, key=lambda d: (DOCUMENT[d].cost, DOCUMENTS.index(d))):
+        doc_formats = tuple(f for f in FORMATS if f in formats and (f == "html" or not DOCUMENT[doc].html_only))
         if not doc_formats:
             notes.append(f"the {doc} page exists only as HTML; add html to --format to get it")
             continue
-        letters = form_letters if doc in PER_FORM else [None]
+        letters = form_letters if DOCUMENT[doc].per_form else [None]
         jobs.extend(Job(doc, letter, doc_formats) for letter in letters)
     return jobs, notes
 
@@ -117,12 +119,22 @@ def prepare(folder: Path, templates: Path | None, paper: str) -> RenderContext:
 
 def _init_worker(folder: Path, templates: Path | None, paper: str) -> None:
     global _WORKER
+    # Ctrl-C reaches every process of the terminal; the main process alone decides what to do.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     _WORKER = prepare(folder, templates, paper)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose main process was killed would wait for work forever: leave instead."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _run_in_worker(job: Job) -> JobResult:
     assert _WORKER is not None, "worker not initialised"
-    return run_job(job, _WORKER)
+    return run_job_safely(job, _WORKER)
 
 
 def document_html(context: RenderContext, doc: str, letter: str | None, *, html: bool = True):
@@ -187,6 +199,18 @@ def run_job(job: Job, context: RenderContext) -> JobResult:
         result.problems.append(Problem(where, None, f"cannot write: {exc.strerror or exc}; check the folder's permissions and free space"))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def run_job_safely(job: Job, context: RenderContext) -> JobResult:
+    """run_job, with any error that is not examkit's own turned into one line about this job."""
+    try:
+        return run_job(job, context)
+    except Exception as exc:  # noqa: BLE001  (one document failing must not hide the others)
+        result = JobResult(job)
+        result.problems.append(Problem(job.stem, None, f"could not render ({type(exc).__name__}: {exc}); "
+                                                       "render it alone with --only and --jobs 1, and report it "
+                                                       "with the template or exam set that caused it"))
+        return result
 
 
 # --------------------------------------------------------------------------- the batch
@@ -258,27 +282,77 @@ def render_folder(
     workers = max(1, min(jobs or default_jobs(), len(planned) or 1))
 
     results: dict[Job, JobResult] = {}
-    if workers == 1:
-        for job in planned:
-            results[job] = run_job(job, context)
-            if progress:
-                progress(results[job], len(planned))
-    else:
-        if importing is not None:
-            importing.join()  # never fork while a thread holds the import lock
-            import weasyprint  # noqa: F401  (imported once here, inherited by forked workers)
-        with ProcessPoolExecutor(workers, mp_context=_mp_context(), initializer=_init_worker,
-                                 initargs=(Path(folder), templates, paper)) as pool:
-            futures = {pool.submit(_run_in_worker, job): job for job in planned}
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                if progress:
-                    progress(results[futures[future]], len(planned))
+
+    def done(result: JobResult) -> None:
+        results[result.job] = result
+        if progress:
+            progress(result, len(planned))
+
+    try:
+        if workers == 1:
+            for job in planned:
+                done(run_job_safely(job, context))
+        else:
+            if importing is not None:
+                importing.join()  # never fork while a thread holds the import lock
+                import weasyprint  # noqa: F401  (imported once here, inherited by forked workers)
+            _run_pool(planned, workers, (Path(folder), templates, paper), done)
+    except KeyboardInterrupt:
+        raise ExamkitError(_stopped(context.folder, results, "interrupted")) from None
+    except BrokenProcessPool:
+        raise ExamkitError(_stopped(context.folder, results, "a render process stopped unexpectedly (killed, or "
+                                    "out of memory?)", "render again, with --jobs 1 if memory is short")) from None
     ordered = [results[job] for job in planned]
-    problems = [p for r in ordered for p in r.problems]
+    removed = _record_and_tidy(context, results)
+    problems = sorted({p for r in ordered for p in r.problems})
     if problems:
-        raise ExamkitError(sorted(set(problems)))
-    return RenderReport(context.folder, ordered, notes, time.perf_counter() - started, workers)
+        # What did get written is reported too, so one failed document hides nothing.
+        written = any(r.written for r in ordered)
+        raise ExamkitError(problems + ([_stopped(context.folder, results, "the other documents")] if written else []))
+    return RenderReport(context.folder, ordered, notes, time.perf_counter() - started, workers, removed)
+
+
+def _record_and_tidy(context: RenderContext, results: dict[Job, JobResult]) -> list[str]:
+    """Remove documents of an earlier render that this exam set no longer has (forms dropped by a
+    regenerate, say). Only files named as render names its documents are ever touched."""
+    every_form = [f.letter for f in context.examset.forms]
+    possible = {name for job in plan_jobs(every_form, FORMATS, DOCUMENTS)[0] for name in job.file_names()}
+    return remove_stale(context.folder, is_rendered_name, keep=possible)
+
+
+# The names render gives its files: exam-A.pdf, sheet-AB.layout.json, key.html, ...
+_RENDERED = re.compile(r"^(?:(?:%s)-[A-Za-z]{1,3}|%s)\.(?:html|pdf|layout\.json)$" % (
+    "|".join(d.name for d in DOCUMENT.values() if d.per_form),
+    "|".join(d.name for d in DOCUMENT.values() if not d.per_form)))
+
+
+def is_rendered_name(name: str) -> bool:
+    """Whether `name` is one render gives a document it writes."""
+    return _RENDERED.match(name) is not None
+
+
+def _run_pool(planned: list[Job], workers: int, initargs: tuple, done: Callable[[JobResult], None]) -> None:
+    """Run the jobs on worker processes; on Ctrl-C cancel what is pending and stop the workers."""
+    pool = ProcessPoolExecutor(workers, mp_context=_mp_context(), initializer=_init_worker, initargs=initargs)
+    try:
+        futures = [pool.submit(_run_in_worker, job) for job in planned]
+        for future in as_completed(futures):
+            done(future.result())
+    except BaseException:
+        # A job in the middle of a PDF may take many seconds: stop the workers, do not wait.
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _stopped(folder: Path, results: dict[Job, JobResult], why: str, fix: str = "render again to finish") -> Problem:
+    """One line: why rendering stopped, and what it had written by then."""
+    written = sorted(p.name for r in results.values() for p in r.written)
+    listed = ", ".join(written[:4]) + (f", … {written[-1]}" if len(written) > 4 else "")
+    what = f"wrote {len(written)} file{'' if len(written) == 1 else 's'} ({listed})" if written else "wrote nothing"
+    return Problem(display_path(folder), None, f"{why}: {what}; {fix}")
 
 
 def _mp_context():

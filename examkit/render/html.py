@@ -19,10 +19,35 @@ from ..numbers import format_number
 from .markdown import render_markdown
 from .sheet import PAPER_SIZES, SheetLayout, layout_sheet
 
-# The documents examkit renders, in the order a teacher would print them.
-DOCUMENTS = ("exam", "sheet", "key", "teacher", "practice")
-PER_FORM = {"exam", "sheet", "teacher", "practice"}
-TEMPLATE_OF = {doc: f"{doc}.html.j2" for doc in DOCUMENTS}
+
+
+@dataclass(frozen=True)
+class Document:
+    """One kind of document: whether it is made per form, whether it exists only as HTML, and
+    its cost rank (0 costliest): a batch starts the costliest, so its last job is a short one."""
+
+    name: str
+    per_form: bool
+    html_only: bool
+    cost: int
+
+    @property
+    def template(self) -> str:
+        return f"{self.name}.html.j2"
+
+
+# The one table of documents, in the order a teacher would print them; the rest derives from it.
+DOCUMENT_TABLE = (
+    Document("exam", per_form=True, html_only=False, cost=1),
+    Document("sheet", per_form=True, html_only=False, cost=2),
+    Document("key", per_form=False, html_only=False, cost=3),
+    Document("teacher", per_form=True, html_only=False, cost=0),
+    Document("practice", per_form=True, html_only=True, cost=4),
+)
+DOCUMENT = {d.name: d for d in DOCUMENT_TABLE}
+DOCUMENTS = tuple(DOCUMENT)
+PER_FORM = {d.name for d in DOCUMENT_TABLE if d.per_form}
+TEMPLATE_OF = {d.name: d.template for d in DOCUMENT_TABLE}
 _CHOOSE_IN_STEM = re.compile(r"\b(select|choose)\s+(two|three|four|five|six|\d+)\b", re.I)
 _NUMBER_WORDS = {2: "TWO", 3: "THREE", 4: "FOUR", 5: "FIVE", 6: "SIX"}
 
