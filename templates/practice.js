@@ -1,9 +1,8 @@
 /* examkit practice page: grades the answers in the browser, offline.
    Scoring follows the exam set's rules: all-or-nothing per item unless its type is listed for
    partial credit; an answered item scoring nothing loses the negative-marking share of its
-   points. Short answers are compared ignoring case, punctuation and extra spaces, allowing one
-   typo in answers of 5+ characters and two in answers of 10+ (the printed-sheet grader may
-   accept more spellings). The script only sets text and attributes: it never parses HTML. */
+   points; answers.js compares short answers and ordering as the grader does. The script only
+   sets text and attributes: it never parses HTML. */
 (function () {
   "use strict";
 
@@ -43,33 +42,10 @@
     return !String(answer).trim();
   }
 
-  function normalise(text) {
-    return String(text).normalize("NFKC").toLowerCase()
-      .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
-  }
-
-  function distance(a, b) {
-    var prev = [], cur, i, j;
-    for (j = 0; j <= b.length; j++) { prev.push(j); }
-    for (i = 1; i <= a.length; i++) {
-      cur = [i];
-      for (j = 1; j <= b.length; j++) {
-        cur.push(Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
-      }
-      prev = cur;
-    }
-    return prev[b.length];
-  }
-
-  function accepted(answer, answers) {
-    var given = normalise(answer);
-    if (!given) { return false; }
-    return answers.some(function (a) {
-      var want = normalise(a);
-      var slack = want.length >= 10 ? 2 : want.length >= 5 ? 1 : 0;
-      return given === want || (slack > 0 && distance(given, want) <= slack);
-    });
-  }
+  var accepted = examkitAnswers.accepted;
+  var orderingShare = examkitAnswers.orderingShare;
+  var round = examkitAnswers.round;
+  var round1 = examkitAnswers.round1;
 
   /* The share of the item's points earned, from 0 to 1. */
   function share(item, answer) {
@@ -91,22 +67,6 @@
     }
     return partial[item.type] ? frac : (frac === 1 ? 1 : 0);
   }
-
-  /* As the sheet grader does (Moodle's "relative to next"): the share of adjacent pairs placed
-     right, each pair counted once, so a step in the wrong place costs only the pairs it breaks. */
-  function orderingShare(correct, answer) {
-    var rank = {}, pairs = {}, i;
-    correct.forEach(function (letter, r) { rank[letter] = r; });
-    for (i = 0; i + 1 < answer.length; i++) {
-      if (answer[i] in rank && answer[i + 1] in rank && rank[answer[i + 1]] === rank[answer[i]] + 1) {
-        pairs[answer[i] + answer[i + 1]] = true;
-      }
-    }
-    return Object.keys(pairs).length / (correct.length - 1);
-  }
-
-  function round(x) { return Math.round(x * 100) / 100; }
-  function round1(x) { return Math.round(x * 10) / 10; }
 
   function mark(el, ok) {
     if (!el) { return; }
@@ -179,15 +139,10 @@
     $("score-points").textContent = String(round(earned));
     $("score-possible").textContent = String(round(possible));
     $("score-percent").textContent = String(round1(fraction * 100));
-    var verdict = "", scale = data.scoring.scale, passMark = data.scoring.pass_mark;
-    if (scale) {
-      var scaled = Math.round(scale[0] + (scale[1] - scale[0]) * fraction);
-      $("score-scaled").textContent = String(scaled);
+    var result = examkitAnswers.verdict(data.scoring, fraction), verdict = result.text;
+    if (result.scaled !== null) {
+      $("score-scaled").textContent = String(result.scaled);
       $("score-scaled-wrap").hidden = false;
-      if (passMark !== null) { verdict = scaled >= passMark - 1e-9 ? "PASS" : "NOT YET: below the pass mark of " + passMark; }
-    } else if (passMark !== null) {
-      // The tolerance the grader allows: 57 of 100 is 56.99999999999999% in floating point.
-      verdict = fraction * 100 >= passMark - 1e-9 ? "PASS" : "NOT YET: below the pass mark of " + passMark + "%";
     }
     $("score-verdict").textContent = verdict ? "Result: " + verdict + "." : "";
     $("score-counts").textContent = counts.right + " correct, " + counts.partly + " partly correct, " +

@@ -16,6 +16,7 @@ from .bankcmds import lint_command, list_command, schema_command, validate_comma
 from .generatecmd import generate_command
 from .gradecmd import grade_command
 from .interopcmds import export_command, import_command
+from .practicecmd import practice_command
 from .rendercmd import render_command
 
 
@@ -47,6 +48,7 @@ for command in (
     schema_command,
     generate_command,
     render_command,
+    practice_command,
     grade_command,
     export_command,
     import_command,
