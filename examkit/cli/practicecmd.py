@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 
-@click.command("practice", short_help="Build an offline study page that draws new questions each attempt.")
+@click.command("practice", short_help="Build an offline study page from a bank.")
 @click.argument("bank", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("-b", "--blueprint", default=None, metavar="BLUEPRINT",
               help="Draw by this blueprint (a file, or a shipped name) from its pool; default: every item of the bank.")
