@@ -39,6 +39,8 @@ _API = {
     "GradeOptions": "examkit.grade",
     "grade_files": "examkit.grade",
     "write_results": "examkit.grade",
+    "responses_template": "examkit.grade.simulate",
+    "simulate_class": "examkit.grade.simulate",
     "export_lms": "examkit.interop",
     "import_lms": "examkit.interop",
 }

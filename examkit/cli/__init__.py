@@ -12,6 +12,7 @@ import click
 
 from .. import __version__
 from ..errors import ExamkitError
+from .classcmds import simulate_command, template_command
 from .bankcmds import lint_command, list_command, schema_command, validate_command
 from .generatecmd import generate_command
 from .gradecmd import grade_command
@@ -50,6 +51,8 @@ for command in (
     render_command,
     practice_command,
     grade_command,
+    template_command,
+    simulate_command,
     export_command,
     import_command,
 ):
