@@ -29,8 +29,11 @@
       Object.keys(item.correct).forEach(function (num) { chosen[num] = $(q + "-p" + num).value; });
       return chosen;
     }
-    if (item.type === "ordering") {
-      return item.correct.map(function (_, i) { return $(q + "-o" + (i + 1)).value; });
+    if (item.type === "ordering") {  // the list as it stands, once the student has moved a step
+      var box = field(item), moved = box.hasAttribute("data-moved");
+      return Array.prototype.map.call(box.querySelectorAll(".reorder .step"), function (el) {
+        return moved ? el.getAttribute("data-letter") : "";
+      });
     }
     return $(q + "-text").value;
   }
@@ -99,8 +102,9 @@
       });
       box.querySelectorAll(".why[id^='" + q + "-r']").forEach(function (el) { el.hidden = false; });
     } else if (item.type === "ordering") {
-      item.correct.forEach(function (letter, i) {
-        mark(box.querySelector('.slot[data-place="' + (i + 1) + '"]'), answer[i] === letter);
+      box.querySelectorAll(".reorder .step").forEach(function (step, i) {
+        var letter = step.getAttribute("data-letter");
+        mark(step, blank ? null : item.correct[i] === letter);
         reveal(q + "-s" + letter + "-why");
       });
     } else {
@@ -164,8 +168,18 @@
     check();
   });
 
+  // Ordering lists as printed, to put back on Start over; checking does not lock them.
+  var printedOrder = Array.prototype.map.call(document.querySelectorAll(".reorder"), function (list) {
+    return [list, Array.prototype.slice.call(list.children)];
+  });
+  examkitReorder(form, function () {}, function () { return false; });
+
   $("start-over").addEventListener("click", function () {
     form.reset();
+    printedOrder.forEach(function (entry) {
+      entry[1].forEach(function (step) { entry[0].appendChild(step); });
+      entry[0].closest("fieldset").removeAttribute("data-moved");
+    });
     document.querySelectorAll(".why, .feedback").forEach(function (el) { el.hidden = true; });
     document.querySelectorAll(".is-right, .is-wrong, .missed").forEach(function (el) {
       el.classList.remove("is-right", "is-wrong", "missed");

@@ -299,66 +299,7 @@
 
   /* ------------------------------------------------------------------ ordering by keyboard and pointer */
 
-  function moveStep(step, down) {
-    var list = step.parentNode, other = down ? step.nextElementSibling : step.previousElementSibling;
-    if (!other) { return; }
-    list.insertBefore(step, down ? other.nextElementSibling : other);
-    moved(step);
-  }
-
-  function moved(step) {
-    var fieldset = step.closest("fieldset.item"), steps = qsa(step.parentNode, ".step");
-    fieldset.setAttribute("data-moved", "1");
-    $(fieldset.id + "-moved").textContent = step.getAttribute("aria-label") + ": place " +
-      (steps.indexOf(step) + 1) + " of " + steps.length + ".";
-    record(step);
-  }
-
-  attemptBox.addEventListener("click", function (event) {
-    var button = event.target.closest(".reorder button");
-    if (!button || (state.attempt && state.attempt.finished)) { return; }
-    moveStep(button.closest(".step"), button.classList.contains("down"));
-    button.focus();
-  });
-
-  attemptBox.addEventListener("keydown", function (event) {
-    var step = event.target.closest && event.target.closest(".reorder .step");
-    if (!step || !event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) { return; }
-    if (state.attempt && state.attempt.finished) { return; }
-    event.preventDefault();
-    moveStep(step, event.key === "ArrowDown");
-    event.target.focus();
-  });
-
-  var dragging = null;
-  attemptBox.addEventListener("pointerdown", function (event) {
-    var step = event.target.closest(".reorder .step");
-    if (!step || event.target.closest("button") || (state.attempt && state.attempt.finished)) { return; }
-    dragging = step;
-    step.classList.add("dragging");
-    step.setPointerCapture(event.pointerId);
-    event.preventDefault();
-  });
-  attemptBox.addEventListener("pointermove", function (event) {
-    if (!dragging) { return; }
-    var list = dragging.parentNode;
-    var target = qsa(list, ".step").filter(function (s) {
-      var r = s.getBoundingClientRect();
-      return s !== dragging && event.clientY >= r.top && event.clientY <= r.bottom;
-    })[0];
-    if (!target) { return; }
-    var r = target.getBoundingClientRect();
-    list.insertBefore(dragging, event.clientY > r.top + r.height / 2 ? target.nextElementSibling : target);
-  });
-  function drop() {
-    if (!dragging) { return; }
-    var step = dragging;
-    dragging = null;
-    step.classList.remove("dragging");
-    moved(step);
-  }
-  attemptBox.addEventListener("pointerup", drop);
-  attemptBox.addEventListener("pointercancel", drop);
+  examkitReorder(attemptBox, record, function () { return state.attempt && state.attempt.finished; });
 
   attemptBox.addEventListener("change", function (event) { record(event.target); });
   attemptBox.addEventListener("input", function (event) { record(event.target); });
