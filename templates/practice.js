@@ -134,9 +134,11 @@
       o.earned += points;
       o.possible += item.points;
       var status = showFeedback(item, answer, got, blank);
-      counts[blank ? "blank" : got === 1 ? "right" : got > 0 ? "partly" : "wrong"] += 1;
-      var entry = document.querySelector('#question-list li[data-n="' + item.n + '"] .q-status');
-      entry.textContent = status.replace(/\.$/, "").toLowerCase() + " (" + round(points) + "/" + item.points + ")";
+      var kind = blank ? "blank" : got === 1 ? "right" : got > 0 ? "partly" : "wrong";
+      counts[kind] += 1;
+      var entry = document.querySelector('#question-list li[data-n="' + item.n + '"]');
+      entry.className = kind;  // coloured, and labelled in words: never by colour alone
+      entry.querySelector(".q-status").textContent = status.replace(/\.$/, "") + " (" + round(points) + "/" + item.points + ")";
     });
     earned = Math.max(0, earned);
     var fraction = possible ? earned / possible : 0;
@@ -187,6 +189,10 @@
     document.querySelectorAll(".verdict").forEach(function (el) { el.textContent = ""; });
     document.querySelectorAll("fieldset.item").forEach(function (el) {
       el.classList.remove("right", "partly", "wrong", "blank");
+    });
+    document.querySelectorAll("#question-list li").forEach(function (li) {
+      li.className = "";
+      li.querySelector(".q-status").textContent = "Not checked";
     });
     $("results-empty").hidden = false;
     $("results-filled").hidden = true;

@@ -100,6 +100,12 @@ def test_answers_checked_score_per_objective_and_rationales(browser, practice_pa
     assert page.locator("#q7-feedback").is_visible()
     assert items[7].explanation in page.text_content("#q7-feedback")
     assert page.evaluate("document.activeElement.id") == "results-heading"  # focus moved to the results
+    # The results name each item by its objective and first words, coloured and labelled in words.
+    entries = page.query_selector_all("#question-list li")
+    assert [e.get_attribute("class") for e in entries] == ["right"] * 3 + ["partly"] * 2 + ["right", "wrong", "blank"]
+    assert entries[6].text_content().startswith("Incorrect (0/1) ")
+    assert "Question" not in entries[0].text_content() and "mini:1.1" not in entries[0].text_content()
+    assert items[1].stem[:20] in entries[0].text_content()
 
     assert errors == []
     assert all(url.startswith("file://") for url in requests), requests  # nothing from the network
@@ -162,3 +168,12 @@ def test_a_score_exactly_at_the_pass_mark_passes_as_the_grader_says(browser, tmp
     assert page.text_content("#score-points") == "57" and page.text_content("#score-possible") == "100"
     assert page.text_content("#score-verdict") == "Result: PASS."
     assert errors == []
+
+
+def test_the_practice_page_fits_a_phone(browser, practice_page):
+    path, _ = practice_page
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(path.as_uri())
+    page.get_by_role("button", name="Check answers").click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.close()
