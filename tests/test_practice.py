@@ -73,6 +73,10 @@ def test_usage_errors_name_the_fix(tmp_path: Path):
     assert result.exit_code == 1 and "no such blueprint" in result.output
     result = run("-b", "aif-c01-task-2.1-quiz", "--items", "5", "-o", str(tmp_path / "x.html"))
     assert result.exit_code == 1 and "drop --items or drop -b" in result.output
+    from examkit.resources import shipped_blueprints
+
+    result = run(str(shipped_blueprints() / "aif-c01-task-2.1-quiz.yaml"), "-o", str(tmp_path / "x.html"))
+    assert result.exit_code == 1 and "is a blueprint, not a bank; give it with -b" in result.output
     assert not (tmp_path / "x.html").exists()
 
 

@@ -72,21 +72,23 @@ def answer(page, data: dict, index: int, right: bool) -> object:
             page.check(f"#{q}-o{c}")
         return chosen
     if item["type"] == "matching":
-        n = len(key["correct"])
-        for p, r in enumerate(key["correct"]):
-            page.select_option(f"#{q}-p{p}", str(r if right else key["correct"][(p + 1) % n]))
+        responses = page.evaluate(f"document.querySelector('#{q}-p0').options.length") - 1
+        for p, r in enumerate(key["correct"]):  # wrong: a response that is not this premise's, for every premise
+            page.select_option(f"#{q}-p{p}", str(r if right else (r + 1) % responses))
         return key["correct"]
     if item["type"] == "ordering":
-        for target in range(key["steps"]) if right else []:  # move each step up to its place
+        # Right: the written order. Wrong: reversed, so no step follows the one it should.
+        order = list(range(key["steps"])) if right else list(reversed(range(key["steps"])))
+        for place, step in enumerate(order):  # move each step up to its place
             while True:
                 places = page.evaluate(f"Array.from(document.querySelectorAll('#{q} .step')).map(s => Number(s.dataset.step))")
-                if places.index(target) == target:
+                if places.index(step) <= place:
                     break
-                page.click(f"#{q} .step[data-step='{target}'] button.up")
-        if not right:  # leave it as shown (never the right order), but moved once and back
+                page.click(f"#{q} .step[data-step='{step}'] button.up")
+        if not page.evaluate(f"document.querySelector('#{q}').hasAttribute('data-moved')"):  # shown reversed already
             page.click(f"#{q} .step:first-child button.down")
             page.click(f"#{q} .step:nth-child(2) button.up")
-        return None
+        return order
     text = key["correct"][0] if right else "something else entirely"
     page.fill(f"#{q}-text", text)
     return text

@@ -222,8 +222,9 @@ def render_document(env, doc: str, examset: ExamSet, form: Form | None = None, *
         # The template writes it with |tojson, which escapes <, > and & so the data can never
         # close its <script> element.
         context["practice"] = practice_data(examset, form)
-        from .practice import accepted_sentence, label_of
+        from .practice import accepted_sentence, label_of, short_title
 
         context["accepted_sentence"] = accepted_sentence
         context["item_label"] = label_of
+        context["short_title"] = short_title
     return env.get_template(TEMPLATE_OF[doc]).render(context)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from html import unescape
 from pathlib import Path
 
 from ..errors import ExamkitError, Problem
@@ -37,9 +39,6 @@ class _PoolPlan(DrawPlan):
 
 def plain_text(markdown_text: str) -> str:
     """Bank Markdown as a reader sees it, without tags (for labels set with textContent)."""
-    import re
-    from html import unescape
-
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", str(render_markdown(markdown_text)))).split())
 
 
@@ -47,6 +46,22 @@ def label_of(item) -> str:
     """How the results name an item: the start of its stem, in its own words."""
     text = plain_text(item.stem)
     return text if len(text) <= LABEL_LENGTH else text[: LABEL_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+
+
+def short_title(title: str) -> str:
+    """An objective's title without its examples: 'Describe the foundation model lifecycle'."""
+    return title.split(" (", 1)[0].rstrip(". ") or title
+
+
+def topic_of(item, bank) -> str:
+    """What an item is about, in the bank's words: the title of its first declared concept
+    (e.g. 'Fine-tuning'), else its objective's title without the examples."""
+    concepts = {c.id: c.title for c in bank.exam.concepts}
+    for tag in item.tags:
+        if tag in concepts:
+            return concepts[tag]
+    objective = bank.objectives.get(item.objective)
+    return short_title(objective.title) if objective else item.objective
 
 
 def accepted_sentence(answers: list[str]) -> str:
@@ -100,7 +115,7 @@ def practice_data(bank, blueprint: Blueprint) -> dict:
     items = []
     for item in plan.items:
         entry = {"id": item.id, "type": item.type, "objective": item.objective,
-                 "topic": objectives[item.objective].title if item.objective in objectives else item.objective,
+                 "topic": topic_of(item, bank),
                  "label": label_of(item), "difficulty": item.difficulty, "case": item.case,
                  "points": scoring.points_for(item.type)}
         make_key = KEYS.get(item.type)
@@ -147,6 +162,7 @@ def render_practice(bank, blueprint: Blueprint, templates: Path | None = None) -
         "types": sorted({item.type for item in pool}),
         "supported": sorted(KEYS),
         "objective_title": lambda oid: bank.objectives[oid].title if oid in bank.objectives else "",
+        "topic": {entry["id"]: entry["topic"] for entry in data["items"]},
         "accepted_sentence": accepted_sentence,
     }
     try:
@@ -163,6 +179,11 @@ def build_practice(output: Path, bank_paths: list[Path] | None = None, blueprint
     from ..fileio import write_atomic
     from ..generate import find_blueprint, load_blueprint
 
+    from ..bank.identify import kind_of
+
+    for path in bank_paths or []:
+        if kind_of(Path(path)) == "blueprint":
+            raise ExamkitError(Problem(str(path), None, "is a blueprint, not a bank; give it with -b"))
     bank = load_bank(bank_paths or None)
     bp = load_blueprint(find_blueprint(blueprint)) if blueprint is not None else default_blueprint(bank, items)
     html, data = render_practice(bank, bp, templates)
