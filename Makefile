@@ -40,6 +40,7 @@ lint: install
 bench: install-test
 	$(BIN)/python bench/generate.py
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/render_speed.py
 	$(BIN)/python bench/grade.py
 
 clean:

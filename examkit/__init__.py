@@ -35,6 +35,7 @@ _API = {
     "write_examset": "examkit.generate",
     "read_examset": "examkit.fileio",
     "render_folder": "examkit.render",
+    "render_class_set": "examkit.render.printset",
     "build_practice": "examkit.render.practice",
     "GradeOptions": "examkit.grade",
     "grade_files": "examkit.grade",

@@ -125,7 +125,7 @@ def test_errors_are_one_line_and_exit_1(tmp_path):
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         f"error: {greedy}:2: asks for 50 items per form, but only 7 bank items fit the blueprint "
-        "(types single, multiple, matching, ordering, short); lower 'items' or add items to the bank"]
+        "(types single, multiple, matching, ordering, short, numeric); lower 'items' or add items to the bank"]
     assert not (tmp_path / "x").exists()
 
     missing = run("generate", "-b", "nope", "--bank", str(MINI_BANK), "-o", str(tmp_path / "y"))

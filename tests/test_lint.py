@@ -166,7 +166,7 @@ def test_cli_json_and_coverage_table():
     data = json.loads(result.output)
     assert data["errors"] == [] and data["stats"]["items"] == 7
     table = CliRunner().invoke(cli, ["lint", str(MINI_BANK), "--coverage"]).output
-    assert "mini:1.1                   2         1         0         0         1       4" in table
+    assert "mini:1.1                   2         1         0         0         1         0       4" in table
     assert "lifecycle" in table and "Lifecycle" in table
 
 

@@ -77,9 +77,7 @@ def list_command(paths: tuple[Path, ...], show_all: bool) -> None:
     bank = _load(paths)
     objectives = bank.objectives
     totals = objective_counts(bank)
-    # The types' own names, as `lint --coverage` and the bank files spell them.
-    width = {t: max(6, len(t)) for t in ITEM_TYPES}
-    header = f"{'objective':<16} " + " ".join(f"{t:>{width[t]}}" for t in ITEM_TYPES) + f" {'total':>6}  title"
+    header = f"{'objective':<16} " + " ".join(f"{t:>8}" for t in ITEM_TYPES) + f" {'total':>6}  title"
     click.echo(f"{bank.exam.title} (guide {bank.exam.guide_version or '?'})")
     click.echo(header)
     for oid, obj in objectives.items():
@@ -88,7 +86,7 @@ def list_command(paths: tuple[Path, ...], show_all: bool) -> None:
             continue
         indent = "  " * obj.depth
         weight = f" [{obj.weight:g}%]" if obj.weight else ""
-        cells = " ".join(f"{counts[t]:>{width[t]}}" for t in ITEM_TYPES)
+        cells = " ".join(f"{counts[t]:>8}" for t in ITEM_TYPES)
         title = obj.title if len(obj.title) <= 70 else obj.title[:67] + "..."
         click.echo(f"{indent + oid.split(':', 1)[1]:<16} {cells} {sum(counts.values()):>6}  {title}{weight}")
     hidden = "" if show_all else " (objectives without items hidden; --all shows them)"

@@ -23,8 +23,14 @@ ALL_DOCUMENTS = "exam,sheet,key,teacher,practice"
               help="Folder of your own templates; files it lacks come from examkit's.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
               help="Paper size of the PDFs and the answer sheet layout.")
-def render_command(folder: Path | None, formats: str, only: str, jobs: int | None, templates: Path | None,
-                   paper: str) -> None:
+@click.option("--print", "class_set", is_flag=True,
+              help="Write class-set.pdf instead: per copy the exam and its answer sheet, each starting "
+                   "on a new sheet of paper when printed on both sides, in one print job.")
+@click.option("--copies", type=click.IntRange(min=1), default=None, metavar="N",
+              help="With --print: how many copies, taking the forms in turn  [default: one per form]")
+@click.pass_context
+def render_command(ctx: click.Context, folder: Path | None, formats: str, only: str, jobs: int | None,
+                   templates: Path | None, paper: str, class_set: bool, copies: int | None) -> None:
     """Render a generated exam folder (default: output/aif-c01-task-2.1-practice).
 
     \b
@@ -34,10 +40,18 @@ def render_command(folder: Path | None, formats: str, only: str, jobs: int | Non
       teacher-X.html/.pdf   the teacher edition: answers, rationales, sources
       practice-X.html       a self-grading page (offline, one file)
     and once: key.html/.pdf, the answer key of every form.
+    With --print: class-set.pdf (and sheet-X.layout.json), ready for the copier.
     """
+    from ..warmup import import_in_background
+
+    if class_set or "pdf" in formats.lower():
+        import_in_background("weasyprint")  # overlaps examkit's own imports and set-up
     from ..render import DOCUMENTS, render_folder
 
     folder = folder or DEFAULT_FOLDER
+    if class_set or copies is not None:
+        _class_set(ctx, folder, copies, templates, paper)
+        return
     if sys.stdout.isatty():
         # The number of jobs is known once the exam set is read; the first report sizes the bar.
         with click.progressbar(length=1, label="rendering", show_pos=True) as bar:
@@ -65,6 +79,30 @@ def render_command(folder: Path | None, formats: str, only: str, jobs: int | Non
         listed = ", ".join(names) if len(names) <= 6 else f"{', '.join(names[:3])}, … {names[-1]}"
         files = "file" if len(names) == 1 else "files"
         click.echo(f"  {doc:<9} {len(names):>3} {files:<5}  {listed}")
+
+
+def _class_set(ctx: click.Context, folder: Path, copies: int | None, templates: Path | None, paper: str) -> None:
+    from click.core import ParameterSource
+
+    from ..render.printset import render_class_set
+
+    if not ctx.params["class_set"]:
+        raise click.UsageError("--copies goes with --print (the class set); add --print")
+    clashing = [f"--{name}" for name in ("only", "format", "jobs")
+                if ctx.get_parameter_source("formats" if name == "format" else name) is ParameterSource.COMMANDLINE]
+    if clashing:
+        raise click.UsageError(f"--print writes the class set only (exams and answer sheets as one PDF); "
+                               f"drop {', '.join(clashing)}, or render without --print")
+    report = render_class_set(folder, copies=copies, templates=templates, paper=paper)
+    for message in report.refused:
+        click.echo(f"warning: {message}", err=True)
+    letters = report.copy_forms
+    forms = list(dict.fromkeys(letters))
+    which = f"form {forms[0]}" if len(forms) == 1 else f"forms {', '.join(forms)} in turn"
+    click.echo(f"rendered {_shown(report.path)} in {report.seconds:.1f} s: {len(letters)} "
+               f"{'copy' if len(letters) == 1 else 'copies'} ({which}), {report.pages} pages "
+               f"for double-sided printing; answer sheet layouts: "
+               f"{', '.join(p.name for p in report.written[1:])}")
 
 
 def _shown(folder: Path) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from ..errors import ExamkitError, Problem
 from ..models import LETTERS, Choice, Placement, SetItem, StoredPremise, StoredStep
+from .params import Parametric, draw_values
 
 Random = Callable[[], float]
 
@@ -35,8 +36,19 @@ class ItemPlacer:
         fields = {"type": item.type, "objective": item.objective, "case": item.case, "stem": item.stem,
                   "difficulty": item.difficulty, "explanation": item.explanation, "source": item.source,
                   "tags": list(item.tags), "points": float(points), "options": [], "premises": [], "responses": [],
-                  "steps": [], "answers": []}
+                  "steps": [], "answers": [], "number": None, "tolerance": 0, "tolerance_percent": 0,
+                  "decimals": None, "formulas": dict(item.values)}
         self.stored = SetItem.model_construct(**(fields | self.parts(item)))
+        self.parametric = Parametric(item) if item.params else None
+
+    def values(self, random: Random) -> tuple[tuple[str, float], ...]:
+        """The item's numbers on a new form (none for an item without parameters)."""
+        if self.parametric is None:
+            return ()
+        try:
+            return draw_values(self.parametric, random)
+        except ValueError as exc:
+            raise ExamkitError(Problem("bank", None, str(exc), self.item.id)) from None
 
     def parts(self, item) -> dict:
         return {}
@@ -85,7 +97,7 @@ class ChoicePlacer(ItemPlacer):
         else:
             middle = self.free[:]
             shuffle(middle, random)
-        return Placement(self.item.id, (*self.head, *middle, *self.tail), ())
+        return Placement(self.item.id, (*self.head, *middle, *self.tail), (), self.values(random))
 
 
 class MatchingPlacer(ItemPlacer):
@@ -114,7 +126,7 @@ class MatchingPlacer(ItemPlacer):
         if self.shuffled:
             shuffle(premise_order, random)
             shuffle(response_order, random)
-        return Placement(self.item.id, tuple(response_order), tuple(premise_order))
+        return Placement(self.item.id, tuple(response_order), tuple(premise_order), self.values(random))
 
 
 class OrderingPlacer(ItemPlacer):
@@ -136,7 +148,7 @@ class OrderingPlacer(ItemPlacer):
         if len(order) > 1:
             while order == self.identity:
                 shuffle(order, random)
-        return Placement(self.item.id, tuple(order), ())
+        return Placement(self.item.id, tuple(order), (), self.values(random))
 
 
 class ShortPlacer(ItemPlacer):
@@ -146,7 +158,15 @@ class ShortPlacer(ItemPlacer):
         return {"answers": list(item.answers)}
 
     def place(self, random: Random, key_slot: int | None = None) -> Placement:
-        return Placement(self.item.id, (), ())
+        return Placement(self.item.id, (), (), self.values(random))
+
+
+class NumericPlacer(ShortPlacer):
+    """A number to write: nothing to shuffle; the answer may be computed from the form's numbers."""
+
+    def parts(self, item) -> dict:
+        return {"number": item.answer, "tolerance": item.tolerance, "tolerance_percent": item.tolerance_percent,
+                "decimals": item.decimals}
 
 
 _PLACERS = {
@@ -155,6 +175,7 @@ _PLACERS = {
     "matching": MatchingPlacer,
     "ordering": OrderingPlacer,
     "short": ShortPlacer,
+    "numeric": NumericPlacer,
 }
 
 

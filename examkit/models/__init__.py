@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from .bank import (BankFile, Case, Concept, ExamFacts, ExamFile, ExamSpec, Item, ItemBase, ItemFile, ItemRules,
-                   MatchingItem, MultipleItem, MultipleRule, Objective, ObjectiveNode, Option, OrderingItem, Premise,
+                   MatchingItem, MultipleItem, MultipleRule, NumericItem, Param, Objective, ObjectiveNode, Option, OrderingItem, Premise,
                    RangeRule, Response, ShortItem, SingleItem, SingleRule, Step)
 from .blueprint import MAX_ITEMS, Blueprint, ObjectiveShare
 from .common import (ITEM_TYPES, OBJECTIVE_PATTERN, SLUG_PATTERN, Difficulty, ItemType, ObjectiveId, Scoring, Slug,
@@ -20,7 +20,7 @@ from .examset import (FORMAT, LETTERS, Choice, ExamSet, Form, FormItem, FormTabl
 
 __all__ = [
     "BankFile", "Case", "Concept", "ExamFacts", "ExamFile", "ExamSpec", "Item", "ItemBase", "ItemFile", "ItemRules",
-    "MatchingItem", "MultipleItem", "MultipleRule", "Objective", "ObjectiveNode", "Option", "OrderingItem", "Premise",
+    "MatchingItem", "MultipleItem", "MultipleRule", "NumericItem", "Param", "Objective", "ObjectiveNode", "Option", "OrderingItem", "Premise",
     "RangeRule", "Response", "ShortItem", "SingleItem", "SingleRule", "Step", "MAX_ITEMS", "Blueprint",
     "ObjectiveShare", "ITEM_TYPES", "OBJECTIVE_PATTERN", "SLUG_PATTERN", "Difficulty", "ItemType", "ObjectiveId",
     "Scoring", "Slug", "Strict", "Text", "ExamSet", "Form", "FormItem", "Manifest", "PrintedOption", "PrintedPremise",

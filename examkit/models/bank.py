@@ -8,6 +8,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, model_validator
 
+from ..expressions import NAME, ExpressionError, names, parse
 from .common import Difficulty, ObjectiveId, Slug, Strict, Text
 
 # --------------------------------------------------------------------------- the exam
@@ -123,6 +124,31 @@ class Step(Strict):
     why: Text
 
 
+class Param(Strict):
+    """A number drawn for each form: from a range with a step, or from a list."""
+
+    min: float | None = None
+    max: float | None = None
+    step: float = Field(1, gt=0, description="Values are min, min + step, ... up to max.")
+    choice: list[float] | None = Field(None, min_length=1, description="Or: one of these values.")
+
+    @model_validator(mode="after")
+    def _range_or_choice(self):
+        if self.choice is None and (self.min is None or self.max is None):
+            raise ValueError("a parameter needs 'min' and 'max' (with an optional 'step'), or 'choice'")
+        if self.choice is None and self.max < self.min:
+            raise ValueError(f"max {self.max:g} is below min {self.min:g}; swap them")
+        if self.choice is None and (self.max - self.min) / self.step > 100_000:
+            raise ValueError("the range holds more than 100,000 steps; use a larger step")
+        return self
+
+    def values(self) -> list[float]:
+        if self.choice is not None:
+            return list(self.choice)
+        count = int(round((self.max - self.min) / self.step)) + 1
+        return [round(self.min + i * self.step, 10) for i in range(count) if self.min + i * self.step <= self.max + 1e-9]
+
+
 class ItemBase(Strict):
     id: Slug
     objective: ObjectiveId
@@ -135,6 +161,35 @@ class ItemBase(Strict):
     enemies: list[Slug] = Field(default_factory=list, description="Items never on the same form.")
     case: Slug | None = Field(None, description="Case study this item belongs to.")
     shuffle: bool = Field(True, description="Set false to keep options in the written order.")
+    params: dict[str, Param] = Field(default_factory=dict, description="Numbers drawn for each form; "
+                                     "texts use them as {name} or {name:.2f}.")
+    values: dict[str, str] = Field(default_factory=dict, description="Numbers computed from the params, "
+                                   "in order: name: formula.")
+    conditions: list[str] = Field(default_factory=list, description="Formulas every draw must make true.")
+
+    @model_validator(mode="after")
+    def _formulas_are_safe(self):
+        known = set(self.params)
+        for name in [*self.params, *self.values]:
+            if not NAME.match(name):
+                raise ValueError(f"'{name}' is not a parameter name; use lower-case letters, digits and _")
+        for name, formula in self.values.items():
+            try:
+                unknown = names(parse(formula)) - known
+            except ExpressionError as exc:
+                raise ValueError(f"values.{name}: {exc}") from None
+            if unknown:
+                raise ValueError(f"values.{name} uses {', '.join(sorted(unknown))}, defined neither in params "
+                                 "nor in an earlier value")
+            known.add(name)
+        for index, formula in enumerate(self.conditions):
+            try:
+                unknown = names(parse(formula)) - known
+            except ExpressionError as exc:
+                raise ValueError(f"conditions[{index}]: {exc}") from None
+            if unknown:
+                raise ValueError(f"conditions[{index}] uses {', '.join(sorted(unknown))}, which is not defined")
+        return self
 
 
 def _check_distinct(texts: list[str], what: str) -> None:
@@ -236,8 +291,25 @@ class ShortItem(ItemBase):
     answers: list[Text] = Field(min_length=1, description="Accepted answers; the first is printed in the key.")
 
 
+class NumericItem(ItemBase):
+    """The answer is a number, given or computed (a value's name), within a tolerance."""
+
+    type: Literal["numeric"]
+    answer: float | str = Field(description="The number, or the name of a computed value of the item.")
+    tolerance: float = Field(0, ge=0, description="Accepted distance from the answer (absolute).")
+    tolerance_percent: float = Field(0, ge=0, le=100, description="Or: accepted distance in percent of the answer.")
+    decimals: int | None = Field(None, ge=0, le=10, description="Decimals the key shows (default: as computed).")
+
+    @model_validator(mode="after")
+    def _answer_is_known(self):
+        if isinstance(self.answer, str) and self.answer not in self.values and self.answer not in self.params:
+            raise ValueError(f"answer '{self.answer}' is neither a number nor one of the item's values; "
+                             "give a number or name a value")
+        return self
+
+
 Item = Annotated[
-    Union[SingleItem, MultipleItem, MatchingItem, OrderingItem, ShortItem],
+    Union[SingleItem, MultipleItem, MatchingItem, OrderingItem, ShortItem, NumericItem],
     Field(discriminator="type"),
 ]
 

@@ -13,8 +13,8 @@ Slug = Annotated[str, StringConstraints(strip_whitespace=True, pattern=SLUG_PATT
 ObjectiveId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=OBJECTIVE_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Difficulty = Literal["easy", "medium", "hard"]
-ItemType = Literal["single", "multiple", "matching", "ordering", "short"]
-ITEM_TYPES: tuple[ItemType, ...] = ("single", "multiple", "matching", "ordering", "short")
+ItemType = Literal["single", "multiple", "matching", "ordering", "short", "numeric"]
+ITEM_TYPES: tuple[ItemType, ...] = ("single", "multiple", "matching", "ordering", "short", "numeric")
 
 
 class Strict(BaseModel):

@@ -17,6 +17,7 @@ from typing import Any, Literal, NamedTuple
 
 from pydantic import Field, PrivateAttr, model_validator
 
+from ..expressions import evaluate, fill, parse
 from .bank import Case
 from .common import Difficulty, ItemType, Scoring, Strict
 
@@ -67,6 +68,9 @@ class FormItem(Strict):
     responses: list[PrintedOption] = []
     steps: list[PrintedStep] = []
     answers: list[str] = []
+    number: float | None = Field(None, description="A numeric item's answer on this form.")
+    tolerance: float = Field(0, description="How far from `number` an answer may be and still count.")
+    values: dict[str, float] = Field(default_factory=dict, description="A parametric item's numbers on this form.")
     key: str = Field(description="The answer in canonical notation, as in key.csv.")
 
 
@@ -109,25 +113,53 @@ class SetItem(Strict):
     responses: list[Choice] = []
     steps: list[StoredStep] = []
     answers: list[str] = []
+    # Numeric items: the answer (a number, or the name of a computed value) and its tolerance.
+    number: float | str | None = None
+    tolerance: float = 0
+    tolerance_percent: float = 0
+    decimals: int | None = None
+    # Parametric items: the formulas of computed values, in order (the drawn numbers are per form).
+    formulas: dict[str, str] = {}
 
 
 class Placement(NamedTuple):
     """An item on a form: which one, and the order its parts are printed in.
 
-    Written as a JSON array, `["item-id", [order...], [premises...]]`: `order` lists indexes into
+    Written as a JSON array, `["item-id", [order...], [premises...], [[name, number]...]]`: `order` lists indexes into
     the item's options (single, multiple), steps (ordering) or responses (matching), in print
-    order; `premises` the premise indexes of a matching item. A tuple rather than a model, so
+    order; `premises` the premise indexes of a matching item; the last the numbers a parametric
+    item drew for this form. A tuple rather than a model, so
     that 300,000 placements (10,000 forms) read in a fraction of a second and take little memory.
     """
 
     item: str
     order: tuple[int, ...] = ()
     premises: tuple[int, ...] = ()
+    values: tuple[tuple[str, float], ...] = ()  # a parametric item's drawn numbers on this form
 
 
-def placement_key(item: SetItem, placement: Placement) -> str:
+def scope_of(item: SetItem, placement: Placement) -> dict[str, float]:
+    """A parametric item's numbers on one form: the drawn ones, then each computed value in turn."""
+    scope = dict(placement.values)
+    for name, formula in item.formulas.items():
+        scope[name] = evaluate(parse(formula), scope)
+    return scope
+
+
+def numeric_answer(item: SetItem, scope: dict[str, float]) -> tuple[float, float]:
+    """A numeric item's answer and absolute tolerance on a form."""
+    number = scope[item.number] if isinstance(item.number, str) else float(item.number)
+    return number, max(item.tolerance, abs(number) * item.tolerance_percent / 100)
+
+
+def numeric_key(number: float, tolerance: float, decimals: int | None) -> str:
+    shown = f"{number:.{decimals}f}" if decimals is not None else f"{round(number, 10):g}"
+    return f"{shown} ±{tolerance:g}" if tolerance else shown
+
+
+def placement_key(item: SetItem, placement: Placement, scope: dict[str, float] | None = None) -> str:
     """The answer in key.csv's notation: single `B`, multiple `A,C`, matching `1-C;2-A`,
-    ordering `C,A,B,D`, short `a | b`."""
+    ordering `C,A,B,D`, short `a | b`, numeric `0.8` or `0.8 ±0.01`."""
     kind = item.type
     if kind in ("single", "multiple"):
         return ",".join(LETTERS[slot] for slot, index in enumerate(placement.order) if item.options[index].correct)
@@ -138,35 +170,48 @@ def placement_key(item: SetItem, placement: Placement) -> str:
     if kind == "ordering":
         slot_of = {index: slot for slot, index in enumerate(placement.order)}
         return ",".join(LETTERS[slot_of[rank]] for rank in range(len(item.steps)))
-    return " | ".join(item.answers)
+    if scope is None:
+        scope = scope_of(item, placement)
+    if kind == "numeric":
+        return numeric_key(*numeric_answer(item, scope), item.decimals)
+    return " | ".join(fill(a, scope) for a in item.answers)
 
 
 def print_item(item_id: str, item: SetItem, placement: Placement, position: int) -> FormItem:
     """The item as printed at `position`: lettered, numbered and keyed by its placement."""
     order = placement.order
+    scope = scope_of(item, placement) if item.formulas or placement.values else {}
+
+    def text(value):
+        return fill(value, scope) if scope and value else value
+
     values: dict[str, Any] = {
         "position": position, "item_id": item_id, "type": item.type, "objective": item.objective,
-        "case": item.case, "stem": item.stem, "difficulty": item.difficulty, "explanation": item.explanation,
-        "source": item.source, "tags": list(item.tags), "points": item.points, "options": [], "premises": [],
-        "responses": [], "steps": [], "answers": list(item.answers), "key": placement_key(item, placement),
+        "case": item.case, "stem": text(item.stem), "difficulty": item.difficulty,
+        "explanation": text(item.explanation), "source": item.source, "tags": list(item.tags),
+        "points": item.points, "options": [], "premises": [], "responses": [], "steps": [],
+        "answers": [text(a) for a in item.answers], "number": None, "tolerance": 0.0, "values": scope,
+        "key": placement_key(item, placement, scope),
     }
     # Built without validating again: the parts come from a validated exam set.
     if item.type in ("single", "multiple"):
-        values["options"] = [PrintedOption.model_construct(letter=LETTERS[slot], text=o.text, why=o.why,
+        values["options"] = [PrintedOption.model_construct(letter=LETTERS[slot], text=text(o.text), why=text(o.why),
                                                            correct=o.correct)
                              for slot, o in enumerate(item.options[i] for i in order)]
     elif item.type == "matching":
         slot_of = {index: slot for slot, index in enumerate(order)}
-        values["responses"] = [PrintedOption.model_construct(letter=LETTERS[slot], text=r.text, why=r.why,
+        values["responses"] = [PrintedOption.model_construct(letter=LETTERS[slot], text=text(r.text), why=text(r.why),
                                                              correct=r.correct)
                                for slot, r in enumerate(item.responses[i] for i in order)]
-        values["premises"] = [PrintedPremise.model_construct(number=number, text=p.text, why=p.why,
+        values["premises"] = [PrintedPremise.model_construct(number=number, text=text(p.text), why=text(p.why),
                                                              answer=LETTERS[slot_of[p.answer]])
                               for number, p in enumerate((item.premises[i] for i in placement.premises), start=1)]
     elif item.type == "ordering":
-        values["steps"] = [PrintedStep.model_construct(letter=LETTERS[slot], text=item.steps[i].text,
-                                                       why=item.steps[i].why, rank=i + 1)
+        values["steps"] = [PrintedStep.model_construct(letter=LETTERS[slot], text=text(item.steps[i].text),
+                                                       why=text(item.steps[i].why), rank=i + 1)
                            for slot, i in enumerate(order)]
+    elif item.type == "numeric":
+        values["number"], values["tolerance"] = numeric_answer(item, scope)
     return FormItem.model_construct(**values)
 
 

@@ -98,6 +98,7 @@ class RenderContext:
     env: object = None
     roots: list[Path] = field(default_factory=list)
     fingerprint: str = ""  # of the exam set, for the answer sheets; it hashes the whole set
+    forms: dict = field(default_factory=dict)  # letter -> form, filled on first use
 
 
 _WORKER: RenderContext | None = None
@@ -106,11 +107,9 @@ _WORKER: RenderContext | None = None
 def prepare(folder: Path, templates: Path | None, paper: str) -> RenderContext:
     """Read the exam set and set up the templates once per process."""
     from .html import make_environment, template_folders
-    from .sheet import examset_fingerprint
 
     context = RenderContext(folder.resolve(), templates, paper)
     context.examset = read_examset(context.folder)
-    context.fingerprint = examset_fingerprint(context.examset)
     context.env = make_environment(templates)
     context.roots = [*template_folders(templates), context.folder]
     return context
@@ -126,23 +125,36 @@ def _run_in_worker(job: Job) -> JobResult:
     return run_job(job, _WORKER)
 
 
+def document_html(context: RenderContext, doc: str, letter: str | None):
+    """The HTML of one document, and the answer sheet's layout (None for other documents)."""
+    from . import sheet
+    from .html import render_document
+
+    examset = context.examset
+    if doc == "sheet" and not context.fingerprint:  # only answer sheets print it; it hashes the whole set
+        context.fingerprint = sheet.examset_fingerprint(examset)
+    # By the exact letter the plan took from the exam set (`ExamSet.form` upper-cases it), in a
+    # table: a search per job made a batch grow with the square of the number of forms.
+    if not context.forms:
+        context.forms.update((f.letter, f) for f in examset.forms)
+    form = context.forms[letter] if letter else None
+    layout = sheet.layout_sheet(examset, form, context.paper, context.fingerprint) if doc == "sheet" else None
+    return render_document(context.env, doc, examset, form, paper=context.paper, layout=layout), layout
+
+
 def run_job(job: Job, context: RenderContext) -> JobResult:
     """Render one document to its files; template errors come back as problems, not raised."""
     import jinja2
 
-    from .html import render_document, template_folders
+    from .html import template_folders
     from .pdf import render_pdf_bytes
     from .sandbox import template_problem
-    from .sheet import layout_json, layout_sheet
+    from .sheet import layout_json
 
     started = time.perf_counter()
     result = JobResult(job)
-    examset = context.examset
-    # By the exact letter the plan took from the exam set (`ExamSet.form` upper-cases it).
-    form = next(f for f in examset.forms if f.letter == job.form) if job.form else None
-    layout = layout_sheet(examset, form, context.paper, context.fingerprint) if job.doc == "sheet" else None
     try:
-        html = render_document(context.env, job.doc, examset, form, paper=context.paper, layout=layout)
+        html, layout = document_html(context, job.doc, job.form)
     except jinja2.TemplateError as exc:
         result.problems.append(template_problem(exc, f"{job.doc}.html.j2"))
         return result
@@ -221,11 +233,13 @@ def render_folder(
 
     `progress(result, total)` is called as each job finishes, `total` being the number of jobs.
     """
+    from ..warmup import import_in_background
     from .sheet import PAPER_SIZES
 
     started = time.perf_counter()
     formats = parse_list(formats, FORMATS, "format")
     only = parse_list(only, DOCUMENTS, "document")
+    importing = import_in_background("weasyprint") if "pdf" in formats else None
     if paper not in PAPER_SIZES:
         raise ExamkitError(Problem("paper", None, f"unknown paper {paper}; choose from {', '.join(PAPER_SIZES)}"))
     if templates is not None and not Path(templates).is_dir():
@@ -242,7 +256,8 @@ def render_folder(
             if progress:
                 progress(results[job], len(planned))
     else:
-        if "pdf" in formats:
+        if importing is not None:
+            importing.join()  # never fork while a thread holds the import lock
             import weasyprint  # noqa: F401  (imported once here, inherited by forked workers)
         with ProcessPoolExecutor(workers, mp_context=_mp_context(), initializer=_init_worker,
                                  initargs=(Path(folder), templates, paper)) as pool:

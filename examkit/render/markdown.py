@@ -11,6 +11,7 @@ label, a table cell or a list item; anything longer comes back as blocks.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from markupsafe import Markup, escape
@@ -30,7 +31,14 @@ def render_markdown(text: str | None) -> Markup:
     """Bank text as safe HTML (see the module docstring for the subset)."""
     if not text:
         return Markup("")
-    blocks = _blocks(str(text).replace("\r\n", "\n").replace("\r", "\n"))
+    return _rendered(str(text))
+
+
+# Every form of an exam set prints the same bank texts again: a pure function of its text,
+# the HTML of each is worked out once per process.
+@functools.lru_cache(maxsize=8192)
+def _rendered(text: str) -> Markup:
+    blocks = _blocks(text.replace("\r\n", "\n").replace("\r", "\n"))
     if len(blocks) == 1 and blocks[0][0] == "p":
         return Markup(_inline(blocks[0][1]))
     return Markup("\n".join(_block_html(kind, body) for kind, body in blocks))

@@ -62,15 +62,20 @@ def make_fetcher(allowed_roots: list[Path]):
     return LockedFetcher()
 
 
-def render_pdf_bytes(html: str, allowed_roots: list[Path], base_url: Path | None = None) -> tuple[bytes, list[str]]:
-    """The PDF of `html`, and the refusals of its fetcher (one message per refused URL)."""
+def render_pages(html: str, allowed_roots: list[Path], base_url: Path | None = None):
+    """`html` laid out as a weasyprint Document (pages not yet written), and its fetcher's refusals."""
     import weasyprint
 
     fetcher = make_fetcher(allowed_roots)
     base = base_url.resolve().as_uri() + "/" if base_url else None
-    document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher)
-    pdf = document.write_pdf()
-    return pdf, fetcher.refused
+    document = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render()
+    return document, fetcher.refused
+
+
+def render_pdf_bytes(html: str, allowed_roots: list[Path], base_url: Path | None = None) -> tuple[bytes, list[str]]:
+    """The PDF of `html`, and the refusals of its fetcher (one message per refused URL)."""
+    document, refused = render_pages(html, allowed_roots, base_url)
+    return document.write_pdf(), refused
 
 
 def write_pdf(html: str, target: Path, allowed_roots: list[Path], base_url: Path | None = None) -> None:

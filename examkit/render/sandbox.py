@@ -32,10 +32,32 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
+class ExamkitSandbox(ImmutableSandboxedEnvironment):
+    """jinja2's immutable sandbox, remembering its verdict on each attribute per type of object.
+
+    The sandbox asks whether `obj.attr` is safe on every attribute access (hundreds per exam),
+    and its answer depends only on the name and on isinstance tests of `obj` (a function, a
+    method, a class, a code object, a generator, a mutable builtin), never on the object's
+    value: so the verdict is the same for every object of one type, and computing it once per
+    (type, name) gives the same answers at a fraction of the cost.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._verdicts: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj, attr: str, value) -> bool:
+        key = (type(obj), attr)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = super().is_safe_attribute(obj, attr, value)
+        return verdict
+
+
 def sandboxed_environment(folders: list[Path]) -> ImmutableSandboxedEnvironment:
     """Autoescaping, strict about undefined names, and with none of jinja2's default globals
     (range, dict, cycler, joiner, namespace, lipsum): the templates need none of them."""
-    env = ImmutableSandboxedEnvironment(
+    env = ExamkitSandbox(
         loader=ConfinedLoader(folders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
