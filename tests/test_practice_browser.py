@@ -4,6 +4,7 @@ again favouring missed items; by keyboard only; on a 390 px wide screen."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -236,4 +237,60 @@ def test_a_thin_pool_draws_what_it_can_and_says_so(browser, tmp_path):
     assert page.text_content("#thin-note") == (f"This page holds too few questions for a full set: this attempt has "
                                                f"{count} of {len(bank.items) + 5}.")
     assert page.query_selector("#timer").is_hidden()  # no time limit without a blueprint
+    assert page.errors == []
+
+
+NUMERIC_ITEMS = """
+items:
+  - id: share-calc
+    type: numeric
+    objective: "mini:1.1"
+    stem: "A class has {a} students who passed and {b} who did not. What share passed?"
+    difficulty: medium
+    explanation: "The share is {a} / ({a} + {b}) = {share:.3f}."
+    source: Notes › Shares
+    params: {a: {min: 1, max: 40}, b: {min: 1, max: 40}}
+    values: {share: "a / (a + b)"}
+    conditions: ["a != b"]
+    answer: share
+    tolerance: 0.0005
+  - id: plain-number
+    type: numeric
+    objective: "mini:1.1"
+    stem: How many bits are in a byte?
+    difficulty: easy
+    explanation: A byte is 8 bits.
+    source: Notes › Bytes
+    answer: 8
+"""
+
+
+def test_numeric_and_parametric_items(browser, tmp_path):
+    """A numeric item is answered with a number within its tolerance; a parametric item shows one
+    draw of its numbers, and its answer follows them."""
+    import shutil
+
+    from tests.test_practice import FIXTURE_BANK
+
+    bank = tmp_path / "bank"
+    shutil.copytree(FIXTURE_BANK, bank)
+    (bank / "numbers.yaml").write_text(NUMERIC_ITEMS, encoding="utf-8")
+    path = tmp_path / "study.html"
+    build_practice(path, [bank], None, items=20)
+    page = open_page(browser, path)
+    data = study_data(page)
+    index = {item["id"]: n for n, item in enumerate(data["items"])}
+    share, plain = index["share-calc"], index["plain-number"]
+    assert set(drawn(page)) >= {share, plain}  # the whole small bank is drawn
+    stem = page.text_content(f"#i{share}-stem")
+    a, b = (int(x) for x in re.findall(r"\d+", stem)[:2])
+    assert "{a}" not in stem and data["items"][share]["key"]["number"] == pytest.approx(a / (a + b))
+    page.fill(f"#i{share}-text", f"{a / (a + b):.3f}".replace(".", ","))  # a decimal comma is read too
+    page.fill(f"#i{plain}-text", "9")
+    page.get_by_role("button", name="Finish and check").click()
+    assert page.text_content(f"#i{share}-status").startswith("Right")
+    assert page.text_content(f"#i{plain}-status").startswith("Missed")
+    assert page.text_content(f"#i{plain}-feedback .answer") == "Accepted answer: 8."
+    assert f"{a / (a + b):.3f}" in page.text_content(f"#i{share}-feedback")  # the explanation, filled in
+    assert page.query_selector("#skipped-note").is_hidden()
     assert page.errors == []

@@ -89,3 +89,26 @@ def test_a_type_the_simulation_does_not_know_is_left_blank(exam: Path, monkeypat
         items = examset.form(row[1]).items
         assert all(cell == "" for item, cell in zip(items, row[2:]) if item.type == "short")
         assert any(cell for item, cell in zip(items, row[2:]) if item.type != "short")
+
+
+def test_numeric_items_are_answered_with_numbers(tmp_path: Path):
+    import shutil
+
+    from examkit.models import Blueprint
+    from tests.test_practice import FIXTURE_BANK
+    from tests.test_practice_browser import NUMERIC_ITEMS
+
+    bank_dir = tmp_path / "bank"
+    shutil.copytree(FIXTURE_BANK, bank_dir)
+    (bank_dir / "numbers.yaml").write_text(NUMERIC_ITEMS, encoding="utf-8")
+    examset = generate_examset(load_bank([bank_dir]), Blueprint(title="Numbers", items=9), forms=2, seed=1)
+    simulated = simulate_class(examset, 40, 2)
+    outcomes = []
+    for row in simulated.rows:
+        for item, cell in zip(examset.form(row[1]).items, row[2:]):
+            if item.type == "numeric" and cell:
+                ratio = float(cell.replace(",", ".")) / item.number  # the key, or a slip of scale
+                match = [f for f in (1, 0.5, 2, 10) if ratio == pytest.approx(f, rel=1e-5)]
+                assert match, (cell, item.number)
+                outcomes.append(match[0] == 1)
+    assert len(outcomes) > 40 and 0 < sum(outcomes) < len(outcomes)  # right and wrong both happen

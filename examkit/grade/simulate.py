@@ -158,6 +158,14 @@ def _short(item: FormItem, right: bool, habit: Habit, rng) -> str:
     return rng.choice(WRONG_SHORT)
 
 
+def _numeric(item: FormItem, right: bool, habit: Habit, rng) -> str:
+    number = item.number if item.number is not None else 0.0
+    if not right:
+        number = number * rng.choice((0.5, 2, 10)) if number else 1.0  # a slip of scale
+    text = f"{number:.6g}"
+    return text.replace(".", ",") if habit.spaced and rng.random() < 0.3 else text  # a decimal comma, sometimes
+
+
 # One small function per item type; a type without one is left blank.
 WRITERS: dict[str, Callable[[FormItem, bool, Habit, random_module.Random], str]] = {
     "single": _single,
@@ -165,4 +173,5 @@ WRITERS: dict[str, Callable[[FormItem, bool, Habit, random_module.Random], str]]
     "matching": _matching,
     "ordering": _ordering,
     "short": _short,
+    "numeric": _numeric,
 }

@@ -72,6 +72,14 @@ def accepted_sentence(answers: list[str]) -> str:
     return f"Accepted answers: {', '.join(quoted[:-1])} or {quoted[-1]}."
 
 
+def number_sentence(key: dict) -> str:
+    """A numeric item's answer as a sentence: 'Accepted answer: 0.8, give or take 0.01.'"""
+    from ..numbers import format_number
+
+    sentence = f"Accepted answer: {format_number(key['number'])}"
+    return sentence + (f", give or take {format_number(key['tolerance'])}." if key["tolerance"] else ".")
+
+
 # What the script needs to score each type, one small function per type. A type without an
 # entry is sent with its type only; the page skips it with a visible note.
 def _choice_key(item) -> dict:
@@ -92,8 +100,43 @@ def _short_key(item) -> dict:
     return {"correct": list(item.answers)}
 
 
+def _numeric_key(item) -> dict:
+    number = float(item.answer)  # a parametric item's name is resolved by `concrete`
+    return {"number": number, "tolerance": max(item.tolerance, abs(number) * item.tolerance_percent / 100)}
+
+
 KEYS = {"single": _choice_key, "multiple": _choice_key, "matching": _matching_key,
-        "ordering": _ordering_key, "short": _short_key}
+        "ordering": _ordering_key, "short": _short_key, "numeric": _numeric_key}
+
+
+def concrete(item):
+    """A parametric item with one draw of its numbers filled into every text (and a numeric
+    answer computed); any other item as it is. The draw is seeded by the item's id, so a page
+    is the same every time it is built; its numbers stay the same from attempt to attempt."""
+    if not item.params:
+        return item
+    import random
+
+    from ..expressions import fill
+    from ..generate.params import Parametric, draw_values
+
+    parametric = Parametric(item)
+    scope = parametric.scope(dict(draw_values(parametric, random.Random(item.id).random)))
+
+    def filled(part):
+        texts = {name: fill(getattr(part, name), scope) for name in ("text", "why")
+                 if isinstance(getattr(part, name, None), str)}
+        return part.model_copy(update=texts)
+
+    update = {"stem": fill(item.stem, scope), "explanation": fill(item.explanation, scope)}
+    for name in ("options", "premises", "responses", "steps"):
+        if getattr(item, name, None):
+            update[name] = [filled(part) for part in getattr(item, name)]
+    if getattr(item, "answers", None):
+        update["answers"] = [fill(a, scope) for a in item.answers]
+    if item.type == "numeric" and isinstance(item.answer, str):
+        update["answer"] = scope[item.answer]
+    return item.model_copy(update=update)
 
 
 def default_blueprint(bank, items: int | None = None) -> Blueprint:
@@ -113,7 +156,7 @@ def practice_data(bank, blueprint: Blueprint) -> dict:
     objectives = bank.objectives
     scoring = blueprint.scoring
     items = []
-    for item in plan.items:
+    for item in map(concrete, plan.items):
         entry = {"id": item.id, "type": item.type, "objective": item.objective,
                  "topic": topic_of(item, bank),
                  "label": label_of(item), "difficulty": item.difficulty, "case": item.case,
@@ -150,7 +193,7 @@ def render_practice(bank, blueprint: Blueprint, templates: Path | None = None) -
 
     data = practice_data(bank, blueprint)
     plan_items = {item.id: item for item in bank.items}
-    pool = [plan_items[entry["id"]] for entry in data["items"]]
+    pool = [concrete(plan_items[entry["id"]]) for entry in data["items"]]
     env = make_environment(templates)
     context = {
         "title": blueprint.title,
@@ -163,7 +206,9 @@ def render_practice(bank, blueprint: Blueprint, templates: Path | None = None) -
         "supported": sorted(KEYS),
         "objective_title": lambda oid: bank.objectives[oid].title if oid in bank.objectives else "",
         "topic": {entry["id"]: entry["topic"] for entry in data["items"]},
+        "keys": {entry["id"]: entry.get("key") for entry in data["items"]},
         "accepted_sentence": accepted_sentence,
+        "number_sentence": number_sentence,
     }
     try:
         return env.get_template("study.html.j2").render(context), data
