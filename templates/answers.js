@@ -46,6 +46,19 @@ var examkitAnswers = (function () {
     return correct.length > 1 ? Object.keys(pairs).length / (correct.length - 1) : 1;
   }
 
+  /* A typed number: "0.8", "0,8", " 1 200 ", "80%" (read as 80); null when it is not one. */
+  function readNumber(text) {
+    var t = String(text || "").replace(/[\s\u00a0]/g, "").replace(/%$/, "");
+    if (/^[-+]?\d+,\d+$/.test(t)) { t = t.replace(",", "."); }
+    return t === "" || isNaN(Number(t)) ? null : Number(t);
+  }
+
+  /* A numeric answer within the key's tolerance ({number, tolerance}). */
+  function numberWithin(text, key) {
+    var n = readNumber(text);
+    return n !== null && Math.abs(n - key.number) <= key.tolerance + 1e-9;
+  }
+
   function round(x) { return Math.round(x * 100) / 100; }
   function round1(x) { return Math.round(x * 10) / 10; }
 
@@ -63,6 +76,6 @@ var examkitAnswers = (function () {
     return result;
   }
 
-  return { normalise: normalise, accepted: accepted, orderingShare: orderingShare, round: round,
+  return { normalise: normalise, accepted: accepted, numberWithin: numberWithin, orderingShare: orderingShare, round: round,
            round1: round1, verdict: verdict };
 })();

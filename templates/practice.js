@@ -55,6 +55,7 @@
     var right, total, frac;
     if (item.type === "single") { return answer === item.correct[0] ? 1 : 0; }
     if (item.type === "short") { return accepted(answer, item.correct) ? 1 : 0; }
+    if (item.type === "numeric") { return examkitAnswers.numberWithin(answer, item.correct) ? 1 : 0; }
     if (item.type === "multiple") {
       right = answer.filter(function (l) { return item.correct.indexOf(l) >= 0; }).length;
       var wrong = answer.length - right;

@@ -167,22 +167,13 @@
     }
   };
 
-  /* A typed number: "0.8", "0,8", " 1 200 ", "80%" (read as 80). */
-  function readNumber(text) {
-    var t = String(text || "").replace(/[\s\u00a0]/g, "").replace(/%$/, "");
-    if (/^[-+]?\d+,\d+$/.test(t)) { t = t.replace(",", "."); }
-    return t === "" || isNaN(Number(t)) ? null : Number(t);
-  }
   TYPES.numeric = {
     order: TYPES.short.order,
     layout: TYPES.short.layout,
     answer: TYPES.short.answer,
     restore: TYPES.short.restore,
     blank: TYPES.short.blank,
-    share: function (item, value) {
-      var n = readNumber(value);
-      return n !== null && Math.abs(n - item.key.number) <= item.key.tolerance + 1e-9 ? 1 : 0;
-    },
+    share: function (item, value) { return A.numberWithin(value, item.key) ? 1 : 0; },
     reveal: function (el, item, value) { mark(el.querySelector(".short-answer"), TYPES.numeric.share(item, value) === 1); }
   };
 

@@ -192,16 +192,17 @@ def test_keyboard_only(browser, quiz_page):
 
 
 def test_ordering_by_pointer_drag(browser, quiz_page):
-    page = open_page(browser, quiz_page)
+    page = open_page(browser, quiz_page, {"width": 1000, "height": 2400})  # the whole list stays on screen
     data = study_data(page)
     ordering = next(i for i in drawn(page) if data["items"][i]["type"] == "ordering")
     before = page.evaluate(f"Array.from(document.querySelectorAll('#i{ordering} .step')).map(s => s.dataset.step)")
-    page.locator(f"#i{ordering} .step:first-child .grip").scroll_into_view_if_needed()
+    page.evaluate(f"document.querySelector('#i{ordering}').scrollIntoView({{block: 'center'}})")
     grip = page.locator(f"#i{ordering} .step:first-child .grip").bounding_box()
-    last = page.locator(f"#i{ordering} .step:last-child").bounding_box()
     page.mouse.move(grip["x"] + 3, grip["y"] + 3)
     page.mouse.down()
-    page.mouse.move(grip["x"] + 3, last["y"] + last["height"] - 2, steps=8)
+    for _ in range(len(before)):  # follow the list as it moves under the pointer, to the bottom
+        last = page.locator(f"#i{ordering} .step:not(.dragging)").last.bounding_box()
+        page.mouse.move(grip["x"] + 3, last["y"] + last["height"] - 2, steps=4)
     page.mouse.up()
     after = page.evaluate(f"Array.from(document.querySelectorAll('#i{ordering} .step')).map(s => s.dataset.step)")
     assert after == [*before[1:], before[0]]
@@ -293,4 +294,33 @@ def test_numeric_and_parametric_items(browser, tmp_path):
     assert page.text_content(f"#i{plain}-feedback .answer") == "Accepted answer: 8."
     assert f"{a / (a + b):.3f}" in page.text_content(f"#i{share}-feedback")  # the explanation, filled in
     assert page.query_selector("#skipped-note").is_hidden()
+    assert page.errors == []
+
+
+def test_a_forms_practice_page_checks_numeric_items(browser, tmp_path):
+    import shutil
+
+    from examkit.generate import generate_examset, write_examset
+    from examkit.models import Blueprint
+    from examkit.render import render_folder
+    from tests.test_practice import FIXTURE_BANK
+
+    bank = tmp_path / "bank"
+    shutil.copytree(FIXTURE_BANK, bank)
+    (bank / "numbers.yaml").write_text(NUMERIC_ITEMS, encoding="utf-8")
+    folder = tmp_path / "exam"
+    examset = generate_examset(load_bank([bank]), Blueprint(title="Numbers", items=4, types=["single", "numeric"]),
+                               forms=1, seed=4)
+    write_examset(examset, folder)
+    render_folder(folder, only=("practice",), formats=("html",), jobs=1)
+    page = open_page(browser, folder / "practice-A.html")
+    numeric = [i for i in examset.forms[0].items if i.type == "numeric"]
+    assert len(numeric) == 2
+    right, wrong = numeric
+    page.fill(f"#q{right.position}-text", f"{right.number:.4f}".replace(".", ","))
+    page.fill(f"#q{wrong.position}-text", str(right.number + wrong.number + 1))
+    page.get_by_role("button", name="Check answers").click()
+    assert page.text_content(f"#q{right.position}-status").startswith("Correct")
+    assert page.text_content(f"#q{wrong.position}-status").startswith("Incorrect")
+    assert page.text_content(f"#q{wrong.position}-feedback .answer").startswith("Accepted answer: ")
     assert page.errors == []
