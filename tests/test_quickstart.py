@@ -38,7 +38,7 @@ def test_the_quick_start_runs_as_written(tmp_path: Path):
 
     exam = tmp_path / "output" / "aif-c01-task-2.1-quiz"
     assert (exam / "exam-A.pdf").is_file() and (exam / "practice-B.html").is_file()
-    with (tmp_path / "answers.csv").open(newline="", encoding="utf-8") as handle:
+    with (tmp_path / "output" / "answers.csv").open(newline="", encoding="utf-8") as handle:
         assert len(list(csv.reader(handle))) == 1 + 25
     with (exam / "results" / "scores.csv").open(newline="", encoding="utf-8") as handle:
         scores = list(csv.DictReader(handle))
