@@ -1,5 +1,5 @@
 # The two commands a new machine needs: `make demo` (install, then build and print a practice
-# exam from the shipped bank) and `make test` (install with the test tools, then run the tests).
+# exam from the shipped bank, and grade a simulated class on it) and `make test` (install with the test tools, then run the tests).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -25,7 +25,11 @@ demo: install
 	$(EXAMKIT) lint
 	$(EXAMKIT) generate --forms 3 --seed 7 -o $(DEMO) --force
 	$(EXAMKIT) render $(DEMO) --format html,pdf
-	@echo "Open $(DEMO)/ : exam, answer sheet, key, teacher edition and practice page."
+	$(EXAMKIT) simulate $(DEMO) -o $(DEMO)/simulated-class.csv --students 30 --seed 7
+	$(EXAMKIT) grade $(DEMO) $(DEMO)/simulated-class.csv
+	$(EXAMKIT) practice -b aif-c01-task-2.1-practice -o output/study.html
+	@echo "Open $(DEMO)/ : exam, answer sheet, key, teacher edition and practice page; results/ : a simulated class graded;"
+	@echo "and output/study.html : a study page that draws new questions on every attempt."
 
 test: install-test
 	$(BIN)/pytest

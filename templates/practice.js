@@ -1,9 +1,8 @@
 /* examkit practice page: grades the answers in the browser, offline.
    Scoring follows the exam set's rules: all-or-nothing per item unless its type is listed for
    partial credit; an answered item scoring nothing loses the negative-marking share of its
-   points. Short answers are compared ignoring case, punctuation and extra spaces, allowing one
-   typo in answers of 5+ characters and two in answers of 10+ (the printed-sheet grader may
-   accept more spellings). The script only sets text and attributes: it never parses HTML. */
+   points; answers.js compares short answers and ordering as the grader does. The script only
+   sets text and attributes: it never parses HTML. */
 (function () {
   "use strict";
 
@@ -30,8 +29,11 @@
       Object.keys(item.correct).forEach(function (num) { chosen[num] = $(q + "-p" + num).value; });
       return chosen;
     }
-    if (item.type === "ordering") {
-      return item.correct.map(function (_, i) { return $(q + "-o" + (i + 1)).value; });
+    if (item.type === "ordering") {  // the list as it stands, once the student has moved a step
+      var box = field(item), moved = box.hasAttribute("data-moved");
+      return Array.prototype.map.call(box.querySelectorAll(".reorder .step"), function (el) {
+        return moved ? el.getAttribute("data-letter") : "";
+      });
     }
     return $(q + "-text").value;
   }
@@ -43,39 +45,17 @@
     return !String(answer).trim();
   }
 
-  function normalise(text) {
-    return String(text).normalize("NFKC").toLowerCase()
-      .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
-  }
-
-  function distance(a, b) {
-    var prev = [], cur, i, j;
-    for (j = 0; j <= b.length; j++) { prev.push(j); }
-    for (i = 1; i <= a.length; i++) {
-      cur = [i];
-      for (j = 1; j <= b.length; j++) {
-        cur.push(Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
-      }
-      prev = cur;
-    }
-    return prev[b.length];
-  }
-
-  function accepted(answer, answers) {
-    var given = normalise(answer);
-    if (!given) { return false; }
-    return answers.some(function (a) {
-      var want = normalise(a);
-      var slack = want.length >= 10 ? 2 : want.length >= 5 ? 1 : 0;
-      return given === want || (slack > 0 && distance(given, want) <= slack);
-    });
-  }
+  var accepted = examkitAnswers.accepted;
+  var orderingShare = examkitAnswers.orderingShare;
+  var round = examkitAnswers.round;
+  var round1 = examkitAnswers.round1;
 
   /* The share of the item's points earned, from 0 to 1. */
   function share(item, answer) {
     var right, total, frac;
     if (item.type === "single") { return answer === item.correct[0] ? 1 : 0; }
     if (item.type === "short") { return accepted(answer, item.correct) ? 1 : 0; }
+    if (item.type === "numeric") { return examkitAnswers.numberWithin(answer, item.correct) ? 1 : 0; }
     if (item.type === "multiple") {
       right = answer.filter(function (l) { return item.correct.indexOf(l) >= 0; }).length;
       var wrong = answer.length - right;
@@ -91,22 +71,6 @@
     }
     return partial[item.type] ? frac : (frac === 1 ? 1 : 0);
   }
-
-  /* As the sheet grader does (Moodle's "relative to next"): the share of adjacent pairs placed
-     right, each pair counted once, so a step in the wrong place costs only the pairs it breaks. */
-  function orderingShare(correct, answer) {
-    var rank = {}, pairs = {}, i;
-    correct.forEach(function (letter, r) { rank[letter] = r; });
-    for (i = 0; i + 1 < answer.length; i++) {
-      if (answer[i] in rank && answer[i + 1] in rank && rank[answer[i + 1]] === rank[answer[i]] + 1) {
-        pairs[answer[i] + answer[i + 1]] = true;
-      }
-    }
-    return Object.keys(pairs).length / (correct.length - 1);
-  }
-
-  function round(x) { return Math.round(x * 100) / 100; }
-  function round1(x) { return Math.round(x * 10) / 10; }
 
   function mark(el, ok) {
     if (!el) { return; }
@@ -139,8 +103,9 @@
       });
       box.querySelectorAll(".why[id^='" + q + "-r']").forEach(function (el) { el.hidden = false; });
     } else if (item.type === "ordering") {
-      item.correct.forEach(function (letter, i) {
-        mark(box.querySelector('.slot[data-place="' + (i + 1) + '"]'), answer[i] === letter);
+      box.querySelectorAll(".reorder .step").forEach(function (step, i) {
+        var letter = step.getAttribute("data-letter");
+        mark(step, blank ? null : item.correct[i] === letter);
         reveal(q + "-s" + letter + "-why");
       });
     } else {
@@ -170,24 +135,21 @@
       o.earned += points;
       o.possible += item.points;
       var status = showFeedback(item, answer, got, blank);
-      counts[blank ? "blank" : got === 1 ? "right" : got > 0 ? "partly" : "wrong"] += 1;
-      var entry = document.querySelector('#question-list li[data-n="' + item.n + '"] .q-status');
-      entry.textContent = status.replace(/\.$/, "").toLowerCase() + " (" + round(points) + "/" + item.points + ")";
+      var kind = blank ? "blank" : got === 1 ? "right" : got > 0 ? "partly" : "wrong";
+      counts[kind] += 1;
+      var entry = document.querySelector('#question-list li[data-n="' + item.n + '"]');
+      entry.className = kind;  // coloured, and labelled in words: never by colour alone
+      entry.querySelector(".q-status").textContent = status.replace(/\.$/, "") + " (" + round(points) + "/" + item.points + ")";
     });
     earned = Math.max(0, earned);
     var fraction = possible ? earned / possible : 0;
     $("score-points").textContent = String(round(earned));
     $("score-possible").textContent = String(round(possible));
     $("score-percent").textContent = String(round1(fraction * 100));
-    var verdict = "", scale = data.scoring.scale, passMark = data.scoring.pass_mark;
-    if (scale) {
-      var scaled = Math.round(scale[0] + (scale[1] - scale[0]) * fraction);
-      $("score-scaled").textContent = String(scaled);
+    var result = examkitAnswers.verdict(data.scoring, fraction), verdict = result.text;
+    if (result.scaled !== null) {
+      $("score-scaled").textContent = String(result.scaled);
       $("score-scaled-wrap").hidden = false;
-      if (passMark !== null) { verdict = scaled >= passMark - 1e-9 ? "PASS" : "NOT YET: below the pass mark of " + passMark; }
-    } else if (passMark !== null) {
-      // The tolerance the grader allows: 57 of 100 is 56.99999999999999% in floating point.
-      verdict = fraction * 100 >= passMark - 1e-9 ? "PASS" : "NOT YET: below the pass mark of " + passMark + "%";
     }
     $("score-verdict").textContent = verdict ? "Result: " + verdict + "." : "";
     $("score-counts").textContent = counts.right + " correct, " + counts.partly + " partly correct, " +
@@ -209,8 +171,18 @@
     check();
   });
 
+  // Ordering lists as printed, to put back on Start over; checking does not lock them.
+  var printedOrder = Array.prototype.map.call(document.querySelectorAll(".reorder"), function (list) {
+    return [list, Array.prototype.slice.call(list.children)];
+  });
+  examkitReorder(form, function () {}, function () { return false; });
+
   $("start-over").addEventListener("click", function () {
     form.reset();
+    printedOrder.forEach(function (entry) {
+      entry[1].forEach(function (step) { entry[0].appendChild(step); });
+      entry[0].closest("fieldset").removeAttribute("data-moved");
+    });
     document.querySelectorAll(".why, .feedback").forEach(function (el) { el.hidden = true; });
     document.querySelectorAll(".is-right, .is-wrong, .missed").forEach(function (el) {
       el.classList.remove("is-right", "is-wrong", "missed");
@@ -218,6 +190,10 @@
     document.querySelectorAll(".verdict").forEach(function (el) { el.textContent = ""; });
     document.querySelectorAll("fieldset.item").forEach(function (el) {
       el.classList.remove("right", "partly", "wrong", "blank");
+    });
+    document.querySelectorAll("#question-list li").forEach(function (li) {
+      li.className = "";
+      li.querySelector(".q-status").textContent = "Not checked";
     });
     $("results-empty").hidden = false;
     $("results-filled").hidden = true;

@@ -64,8 +64,9 @@ def test_answers_checked_score_per_objective_and_rationales(browser, practice_pa
     page.get_by_label(f"3. {premise[3].text}").select_option(wrong)  # wrong: 2 of 3, partial credit
     order = items[5].key.split(",")  # B,A,C,D
     swapped = order[:2] + [order[3], order[2]]  # last two swapped: 1 of the 3 adjacent pairs right
-    for place, letter in enumerate(swapped, start=1):
-        page.select_option(f"#q5-o{place}", letter)
+    for place, letter in enumerate(swapped):  # moved with the steps' Move up buttons
+        while page.evaluate("Array.from(document.querySelectorAll('#q5 .step')).map(s => s.dataset.letter)").index(letter) > place:
+            page.click(f"#q5 .step[data-letter='{letter}'] button.up")
     page.get_by_label("Your answer").first.fill("  Chunkng ")  # one typo, odd spacing: accepted
     wrong7 = next(o.letter for o in items[7].options if not o.correct)
     page.check(f"#q7-{wrong7}")  # wrong
@@ -99,6 +100,12 @@ def test_answers_checked_score_per_objective_and_rationales(browser, practice_pa
     assert page.locator("#q7-feedback").is_visible()
     assert items[7].explanation in page.text_content("#q7-feedback")
     assert page.evaluate("document.activeElement.id") == "results-heading"  # focus moved to the results
+    # The results name each item by its objective and first words, coloured and labelled in words.
+    entries = page.query_selector_all("#question-list li")
+    assert [e.get_attribute("class") for e in entries] == ["right"] * 3 + ["partly"] * 2 + ["right", "wrong", "blank"]
+    assert entries[6].text_content().startswith("Incorrect (0/1) ")
+    assert "Question" not in entries[0].text_content() and "mini:1.1" not in entries[0].text_content()
+    assert items[1].stem[:20] in entries[0].text_content()
 
     assert errors == []
     assert all(url.startswith("file://") for url in requests), requests  # nothing from the network
@@ -123,9 +130,15 @@ def test_start_over_clears_answers_and_feedback(browser, practice_page):
     path, _ = practice_page
     page, _, errors = open_page(browser, path)
     page.check("#q1-A")
+    printed = page.evaluate("Array.from(document.querySelectorAll('#q5 .step')).map(s => s.dataset.letter)")
+    page.focus("#q5 .step:first-child")
+    page.keyboard.press("Alt+ArrowDown")  # keyboard only: the focused step moves down one place
+    assert page.evaluate("Array.from(document.querySelectorAll('#q5 .step')).map(s => s.dataset.letter)") == \
+        [printed[1], printed[0], *printed[2:]]
     page.get_by_role("button", name="Check answers").click()
     assert page.locator("#q1-feedback").is_visible()
     page.get_by_role("button", name="Start over").click()
+    assert page.evaluate("Array.from(document.querySelectorAll('#q5 .step')).map(s => s.dataset.letter)") == printed
     assert not page.is_checked("#q1-A")
     assert not page.locator("#q1-feedback").is_visible()
     assert not page.locator("#q1-A-why").is_visible()
@@ -155,3 +168,12 @@ def test_a_score_exactly_at_the_pass_mark_passes_as_the_grader_says(browser, tmp
     assert page.text_content("#score-points") == "57" and page.text_content("#score-possible") == "100"
     assert page.text_content("#score-verdict") == "Result: PASS."
     assert errors == []
+
+
+def test_the_practice_page_fits_a_phone(browser, practice_page):
+    path, _ = practice_page
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(path.as_uri())
+    page.get_by_role("button", name="Check answers").click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.close()

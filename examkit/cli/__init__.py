@@ -12,10 +12,12 @@ import click
 
 from .. import __version__
 from ..errors import ExamkitError
+from .classcmds import simulate_command, template_command
 from .bankcmds import lint_command, list_command, schema_command, validate_command
 from .generatecmd import generate_command
 from .gradecmd import grade_command
 from .interopcmds import export_command, import_command
+from .practicecmd import practice_command
 from .rendercmd import render_command
 from .scancmd import scan_command
 
@@ -56,7 +58,10 @@ for command in (
     schema_command,
     generate_command,
     render_command,
+    practice_command,
     grade_command,
+    template_command,
+    simulate_command,
     export_command,
     import_command,
     scan_command,

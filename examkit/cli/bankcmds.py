@@ -16,19 +16,29 @@ def _load(paths: tuple[Path, ...]):
     return load_bank(list(paths) or None)
 
 
-@click.command("validate")
+@click.command("validate", short_help="Check a bank; say what other files are.")
 @BANK_PATHS
 def validate_command(paths: tuple[Path, ...]) -> None:
-    """Check bank files (default: the shipped bank); print every problem as path:line."""
+    """Check bank files (default: the shipped bank); print every problem as path:line.
+
+    Given a blueprint or a generated exam folder instead, it checks that and says which command
+    takes it.
+    """
+    from ..bank.identify import describe, split_paths
     from ..bank.summary import type_counts
 
-    bank = _load(paths)
+    bank_paths, others = split_paths(list(paths))
+    for path, kind in others:
+        click.echo(describe(path, kind))
+    if others and not bank_paths:
+        return
+    bank = _load(tuple(bank_paths))
     counts = ", ".join(f"{n} {t}" for t, n in type_counts(bank.items).items() if n)
     click.echo(f"ok: {len(bank.items)} items ({counts}), {len(bank.cases)} case studies "
                f"in {len(bank.files)} files for {bank.exam.id}")
 
 
-@click.command("lint")
+@click.command("lint", short_help="Check item-writing rules and coverage.")
 @BANK_PATHS
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--coverage", is_flag=True, help="Print the objective-by-type matrix and concept counts.")
@@ -56,7 +66,7 @@ def lint_command(paths: tuple[Path, ...], fmt: str, coverage: bool) -> None:
         raise SystemExit(1)
 
 
-@click.command("list")
+@click.command("list", short_help="Show the objective tree with item counts.")
 @BANK_PATHS
 @click.option("--all", "show_all", is_flag=True, help="Show objectives with no items too.")
 def list_command(paths: tuple[Path, ...], show_all: bool) -> None:
@@ -72,17 +82,18 @@ def list_command(paths: tuple[Path, ...], show_all: bool) -> None:
     click.echo(header)
     for oid, obj in objectives.items():
         counts = totals.get(oid, dict.fromkeys(ITEM_TYPES, 0))
-        if not show_all and not sum(counts.values()) and obj.depth > 1:
+        if not show_all and not sum(counts.values()):
             continue
         indent = "  " * obj.depth
         weight = f" [{obj.weight:g}%]" if obj.weight else ""
         cells = " ".join(f"{counts[t]:>8}" for t in ITEM_TYPES)
         title = obj.title if len(obj.title) <= 70 else obj.title[:67] + "..."
         click.echo(f"{indent + oid.split(':', 1)[1]:<16} {cells} {sum(counts.values()):>6}  {title}{weight}")
-    click.echo(f"{len(bank.items)} items, {len(bank.cases)} case studies")
+    hidden = "" if show_all else " (objectives without items hidden; --all shows them)"
+    click.echo(f"{len(bank.items)} items, {len(bank.cases)} case studies{hidden}")
 
 
-@click.command("schema")
+@click.command("schema", short_help="Print the JSON Schema of a file format.")
 @click.option("--for", "kind", type=click.Choice(["bank", "blueprint", "examset"]), default="bank",
               show_default=True, help="Which file format to describe.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 
-@click.command("generate")
+@click.command("generate", short_help="Draw exam forms and their key from a bank.")
 @click.option("-b", "--blueprint", "blueprint_spec", metavar="BLUEPRINT",
               help="Blueprint file, or the name of a shipped one (default: aif-c01-task-2.1-practice).")
 @click.option("--bank", "banks", multiple=True, type=click.Path(path_type=Path),

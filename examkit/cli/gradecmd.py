@@ -20,7 +20,7 @@ def _partial(value: str | None) -> list[str] | None:
     return parts
 
 
-@click.command("grade")
+@click.command("grade", short_help="Grade answer sheets; write results/.")
 @click.argument("examdir", type=click.Path(exists=True, path_type=Path))
 @click.argument("responses", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),

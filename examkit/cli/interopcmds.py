@@ -10,7 +10,7 @@ EXPORT_FORMATS = ("moodle-xml", "gift", "aiken", "qti21", "canvas", "google-form
 IMPORT_FORMATS = ("gift", "aiken", "moodle-xml", "qti21", "canvas")
 
 
-@click.command("export")
+@click.command("export", short_help="Write a bank or exam in an LMS's format.")
 @click.argument("source", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--to", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="The LMS format to write.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -30,7 +30,7 @@ def export_command(source: tuple[Path, ...], fmt: str, output: Path | None) -> N
                f"quiz{'zes' if report.quizzes != 1 else ''} as {fmt}{left}")
 
 
-@click.command("import")
+@click.command("import", short_help="Turn LMS question files into a bank.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--from", "fmt", type=click.Choice(IMPORT_FORMATS), help="Format of the files (default: detected).")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,

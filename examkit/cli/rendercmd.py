@@ -11,7 +11,7 @@ DEFAULT_FOLDER = Path("output") / "aif-c01-task-2.1-practice"
 ALL_DOCUMENTS = "exam,sheet,key,teacher,practice"
 
 
-@click.command("render")
+@click.command("render", short_help="Render an exam folder as HTML and PDF.")
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--format", "formats", default="html,pdf", show_default=True, metavar="LIST",
               help="Comma-separated formats: html, pdf.")

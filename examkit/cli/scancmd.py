@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 
-@click.command("scan")
+@click.command("scan", short_help="Read scanned answer sheets into responses.")
 @click.argument("examdir", type=click.Path(file_okay=False, path_type=Path))
 @click.argument("scans", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), default=None,

@@ -170,6 +170,8 @@ def practice_data(examset: ExamSet, form: Form) -> dict:
             entry["correct"] = {str(p.number): p.answer for p in item.premises}
         elif item.type == "ordering":
             entry["correct"] = [s.letter for s in sorted(item.steps, key=lambda s: s.rank)]
+        elif item.type == "numeric":
+            entry["correct"] = {"number": item.number, "tolerance": item.tolerance}
         else:
             entry["correct"] = list(item.answers)
         items.append(entry)
@@ -249,4 +251,10 @@ def render_document(env, doc: str, examset: ExamSet, form: Form | None = None, *
         # The template writes it with |tojson, which escapes <, > and & so the data can never
         # close its <script> element.
         context["practice"] = practice_data(examset, form)
+        from .practice import accepted_sentence, label_of, number_sentence, short_title
+
+        context["accepted_sentence"] = accepted_sentence
+        context["number_sentence"] = number_sentence
+        context["item_label"] = label_of
+        context["short_title"] = short_title
     return env.get_template(TEMPLATE_OF[doc]).render(context)
