@@ -43,7 +43,8 @@ def round_trip(request, tmp_path_factory, original):
 def test_items_come_back(round_trip, original):
     fmt, report, imported = round_trip
     types, with_why, with_objectives = CARRIES[fmt]
-    expected = {i.id: i for i in original.items if i.type in types}
+    # a bank export leaves parametric items out: their numbers exist only on a generated form
+    expected = {i.id: i for i in original.items if i.type in types and not i.params}
     got = {i.id: i for i in imported.items}
     if fmt == "aiken":  # Aiken has no question names: ids are made from the stems
         got = {i.id: next(n for n in imported.items if n.stem.endswith(i.stem)) for i in expected.values()}

@@ -9,6 +9,8 @@ import pytest
 
 from examkit.bank import load_bank
 from examkit.bank.lint import coverage, lint_bank, scenario_shares
+from examkit.generate import generate_examset
+from examkit.models import Blueprint
 from examkit.resources import shipped_bank
 
 SECTIONS = {
@@ -179,3 +181,19 @@ def test_the_reviewers_easy_items_are_labelled_easy(bank):
     for item_id in ("use-rec-music", "use-csa-personal", "use-search-embed", "use-search-traits",
                     "con-chunking-whole-doc", "con-chunking-too-small"):
         assert bank.item(item_id).difficulty == "easy", item_id
+
+
+def test_items_that_draw_their_own_numbers_make_a_numeric_quiz(bank):
+    """Issue 12: at least 15 parametric or numeric items, and enough numeric items on 2.1.3 for a quiz
+    in which every form has its own numbers and its own computed key."""
+    assert sum(bool(i.params) or i.type == "numeric" for i in bank.items) >= 15
+    assert sum(i.type == "numeric" and i.objective == "aif-c01:2.1.3" for i in bank.items) >= 5
+    blueprint = Blueprint(title="Numeric quiz", exam="aif-c01", items=5, types=["numeric"],
+                          objectives=[{"id": "aif-c01:2.1.3", "count": 5}])
+    forms = generate_examset(bank, blueprint, forms=3, seed=1).forms
+    for form in forms:
+        assert all(i.type == "numeric" and i.values and i.number is not None for i in form.items)
+    shared = set.intersection(*({i.item_id for i in f.items} for f in forms))
+    for item_id in shared:
+        keys = [next(i.key for i in f.items if i.item_id == item_id) for f in forms]
+        assert len(set(keys)) > 1, item_id
