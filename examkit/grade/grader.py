@@ -9,7 +9,7 @@ scales to large classes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -111,21 +111,23 @@ class Grader:
         self.examset = examset
         self.options = options
         self.rules = Rules.from_scoring(examset.scoring, options.partial, options.negative)
-        self.keys = {form.letter: [ItemKey(form.letter, item, options.threshold) for item in form.items]
-                     for form in examset.forms}
-        _check_keys(self.keys)
+        # Per form, built the first time a row (or an option) needs that form: grading 30
+        # students against a 10,000-form exam set compiles 30 forms, not 10,000.
+        forms = {form.letter: form for form in examset.forms}
+        self.keys = LazyForms(forms, lambda letter: _compiled_keys(forms[letter], options.threshold))
         for ref in options.void:
             for key in self._resolve(ref, "--void"):
                 key.voided = True
         for spec in options.accept:
             self._accept(spec)
         # Every flagged and every blank outcome of a form, so a row is checked with one set operation.
-        self.flagged_outcomes: dict[str, set] = {letter: set() for letter in self.keys}
-        self.blank_outcomes: dict[str, set] = {letter: set() for letter in self.keys}
-        self.graders = {letter: [ItemGrader(k, self.rules, self.flagged_outcomes[letter], self.blank_outcomes[letter])
-                                 for k in keys] for letter, keys in self.keys.items()}
-        self.caches = {letter: [g.cache for g in graders] for letter, graders in self.graders.items()}
-        self.max_points = {letter: sum(k.points for k in keys if not k.voided) for letter, keys in self.keys.items()}
+        self.flagged_outcomes: LazyForms = LazyForms(forms, lambda letter: set())
+        self.blank_outcomes: LazyForms = LazyForms(forms, lambda letter: set())
+        self.graders = LazyForms(forms, lambda letter: [
+            ItemGrader(k, self.rules, self.flagged_outcomes[letter], self.blank_outcomes[letter])
+            for k in self.keys[letter]])
+        self.caches = LazyForms(forms, lambda letter: [g.cache for g in self.graders[letter]])
+        self.max_points = LazyForms(forms, lambda letter: sum(k.points for k in self.keys[letter] if not k.voided))
         self._seen: dict[str, StudentResult] = {}
 
     # ----------------------------------------------------------------------- options
@@ -135,10 +137,12 @@ class Grader:
         ref = ref.strip()
         form, _, name = ref.rpartition(":") if ":" in ref else ("", "", ref)
         letters = list(self.keys)
+        if not form and not name.isdigit():  # only the forms that print the item need compiling
+            letters = [f.letter for f in self.examset.forms if any(p.item == name for p in f.placements)]
         if form:
             letter = form_letter(form, self.keys)
             if letter is None:
-                raise ExamkitError(Problem(option, None, f"'{ref}': no form {form}; the forms are {', '.join(letters)}"))
+                raise ExamkitError(Problem(option, None, f"'{ref}': no form {form}; the forms are {_listed(letters)}"))
             letters = [letter]
         if name.isdigit():
             if len(letters) > 1:
@@ -240,7 +244,7 @@ class _SheetGrading:
         if forced:
             letter = form_letter(forced, self.grader.keys)
             if letter is None:
-                raise ExamkitError(Problem("--form", None, f"no form '{forced}'; the forms are {', '.join(letters)}"))
+                raise ExamkitError(Problem("--form", None, f"no form '{forced}'; the forms are {_listed(letters)}"))
             return letter
         if len(letters) == 1:
             return letters[0]
@@ -252,7 +256,7 @@ class _SheetGrading:
             if len(fits) == 1:
                 self.sheet.notes.append(f"no form column; only form {fits[0]} holds these questions")
                 return fits[0]
-        raise ExamkitError(Problem(self.shown, 1, f"the exam has forms {', '.join(letters)} but this sheet has no "
+        raise ExamkitError(Problem(self.shown, 1, f"the exam has forms {_listed(letters)} but this sheet has no "
                                                   "'form' column; add one, or pass --form A when every row is one form"))
 
     def plan(self, letter: str) -> _Plan:
@@ -347,7 +351,7 @@ class _SheetGrading:
             reasons.append("empty row")
             return result
         if letter is None:
-            letters = ", ".join(self.grader.keys)
+            letters = _listed(list(self.grader.keys))
             reasons.append(f"unknown form '{form_text}' (the forms are {letters})" if form_text
                            else f"no form given (the forms are {letters})")
             result.extras[:0] = [(c.label, cells[c.index]) for c in self.answer_columns if cells[c.index].strip()]
@@ -458,21 +462,62 @@ def _check_options(options: GradeOptions) -> None:
                                                          f"{', '.join(PARTIAL_TYPES)} or none"))
 
 
-def _check_keys(keys: dict[str, list[ItemKey]]) -> None:
+def _listed(letters: list[str], shown: int = 8) -> str:
+    """Form letters for a message: all of a few, the first and last of many."""
+    if len(letters) <= shown:
+        return ", ".join(letters)
+    return f"{', '.join(letters[:shown - 1])}, ... {letters[-1]} ({len(letters):,} forms)"
+
+
+class LazyForms(Mapping):
+    """Form letter -> a value built on first use; iterating gives every letter, in form order.
+
+    `used()` gives only the values built so far: the forms some row or option needed.
+    """
+
+    def __init__(self, forms: dict, build: Callable[[str], object]):
+        self._forms = forms
+        self._build = build
+        self._made: dict[str, object] = {}
+
+    def __getitem__(self, letter: str):
+        value = self._made.get(letter)
+        if value is None:
+            if letter not in self._forms:
+                raise KeyError(letter)
+            value = self._made[letter] = self._build(letter)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._forms)
+
+    def __len__(self) -> int:
+        return len(self._forms)
+
+    def used(self) -> dict[str, object]:
+        return {letter: self._made[letter] for letter in self._forms if letter in self._made}
+
+
+def _compiled_keys(form, threshold: float) -> list[ItemKey]:
+    keys = [ItemKey(form.letter, item, threshold) for item in form.items]
+    _check_keys(form.letter, keys)
+    return keys
+
+
+def _check_keys(letter: str, form_keys: list[ItemKey]) -> None:
     """The key notation of every item must agree with its marked answers, or the exam set is corrupt."""
-    for letter, form_keys in keys.items():
-        for key in form_keys:
-            if key.type == "short":
-                ok = bool(key.accepted)
-            elif key.type == "numeric":
-                ok = key.correct is not None
-            else:
-                reading = read_answer(key, key.item.key)
-                ok = reading.status == ANSWER and reading.value == key.correct
-            if not ok:
-                raise ExamkitError(Problem("examset.json", None, f"form {letter} position {key.position} (item "
-                                                                 f"{key.item_id}): the key '{key.item.key}' disagrees "
-                                                                 "with the marked answers; regenerate the exam set"))
+    for key in form_keys:
+        if key.type == "short":
+            ok = bool(key.accepted)
+        elif key.type == "numeric":
+            ok = key.correct is not None
+        else:
+            reading = read_answer(key, key.item.key)
+            ok = reading.status == ANSWER and reading.value == key.correct
+        if not ok:
+            raise ExamkitError(Problem("examset.json", None, f"form {letter} position {key.position} (item "
+                                                             f"{key.item_id}): the key '{key.item.key}' disagrees "
+                                                             "with the marked answers; regenerate the exam set"))
 
 
 def grade_files(examset: ExamSet, paths: Iterable[Path], options: GradeOptions | None = None) -> GradeRun:

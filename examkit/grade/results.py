@@ -97,13 +97,13 @@ class ObjectiveColumns:
 
     @classmethod
     def of(cls, run: GradeRun) -> ObjectiveColumns:
-        item_objectives = {k.objective for keys in run.keys.values() for k in keys}
+        item_objectives = {item.objective for item in run.examset.items.values()}
         # The exam set lists objectives in the order of the tree; any it lacks go last.
         candidates = [*run.examset.objectives, *sorted(item_objectives - set(run.examset.objectives))]
         ids = [o for o in candidates if any(_covers(o, i) for i in item_objectives)]
         members: dict[str, list[list[int]]] = {}
         maxima: dict[str, list[float]] = {}
-        for letter, keys in run.keys.items():
+        for letter, keys in run.keys.used().items():
             members[letter] = [[i for i, k in enumerate(keys) if not k.voided and _covers(o, k.objective)] for o in ids]
             maxima[letter] = [sum(keys[i].points for i in idx) for idx in members[letter]]
         titles = {o: run.examset.objectives.get(o, o) for o in ids}

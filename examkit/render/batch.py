@@ -340,9 +340,14 @@ def _run_pool(planned: list[Job], workers: int, initargs: tuple, done: Callable[
             done(future.result())
     except BaseException:
         # A job in the middle of a PDF may take many seconds: stop the workers, do not wait.
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        for process in processes:
             process.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.join(2)
+        # The workers are gone, so the pool's manager thread ends at once: wait for it here, or
+        # the interpreter's exit waits for it and may print its error about the closed pipes.
+        pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown()
 
