@@ -49,11 +49,9 @@ class PrintedStep(Strict):
     rank: int = Field(description="Position of this step in the correct order, from 1.")
 
 
-class FormItem(Strict):
-    """One item as printed on a form: everything rendering and grading need, in print order."""
+class ItemContent(Strict):
+    """What an item says and is worth, whether stored once or printed on a form."""
 
-    position: int
-    item_id: str
     type: ItemType
     objective: str
     case: str | None = None
@@ -63,6 +61,13 @@ class FormItem(Strict):
     source: str
     tags: list[str] = []
     points: float = 1
+
+
+class FormItem(ItemContent):
+    """One item as printed on a form: everything rendering and grading need, in print order."""
+
+    position: int
+    item_id: str
     options: list[PrintedOption] = []
     premises: list[PrintedPremise] = []
     responses: list[PrintedOption] = []
@@ -96,18 +101,9 @@ class StoredStep(Strict):
     why: str
 
 
-class SetItem(Strict):
+class SetItem(ItemContent):
     """An item as stored once in the exam set; steps are in their correct order."""
 
-    type: ItemType
-    objective: str
-    case: str | None = None
-    stem: str
-    difficulty: Difficulty
-    explanation: str
-    source: str
-    tags: list[str] = []
-    points: float = 1
     options: list[Choice] = []
     premises: list[StoredPremise] = []
     responses: list[Choice] = []
