@@ -50,6 +50,7 @@ bench: install-test
 	$(BIN)/python bench/grade.py
 	$(BIN)/python bench/scan.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/examset.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info mutants
