@@ -34,9 +34,7 @@ def generate_command(blueprint_spec: str | None, banks: tuple[Path, ...], forms:
     Writes examset.json (every form as printed, with answers and a manifest) and key.csv.
     """
     from ..bank import load_bank
-    from ..errors import display_path
     from ..generate.stats import read_facility
-    from ..generate.table import table_lines
     from ..generate import (
         find_blueprint,
         generate_examset,
@@ -53,31 +51,45 @@ def generate_command(blueprint_spec: str | None, banks: tuple[Path, ...], forms:
     out_dir = output if output is not None else Path("output") / blueprint_path.stem
     written = write_examset(examset, out_dir, force=force)
 
+    for line in _summary(examset, blueprint, out_dir, mode, facility):
+        click.echo(line)
+    for line in _folder_notes(out_dir, written):
+        click.echo(line)
+
+
+def _summary(examset, blueprint, out_dir: Path, mode: str, facility: dict | None) -> list[str]:
+    """What was written: the forms, their size, seed and mode, and the table every form holds."""
+    from ..errors import display_path
+    from ..generate.table import table_lines
+
     letters = [form.letter for form in examset.forms]
     named = letters[0] if len(letters) == 1 else f"{letters[0]}-{letters[-1]}"
-    sizes = sorted({len(form.items) for form in examset.forms})
-    per_form = "/".join(str(n) for n in sizes)
-    click.echo(f"wrote {display_path(out_dir)}: {len(letters)} form{'s' if len(letters) > 1 else ''} ({named}), "
-               f"{per_form} items each, seed {examset.manifest.seed}, mode {mode}")
-    click.echo(f"  {blueprint.title}; examset.json and key.csv")
-    for line in table_lines(examset):
-        click.echo(line)
+    per_form = "/".join(str(n) for n in sorted({len(form.placements) for form in examset.forms}))
+    lines = [f"wrote {display_path(out_dir)}: {len(letters)} form{'s' if len(letters) > 1 else ''} ({named}), "
+             f"{per_form} items each, seed {examset.manifest.seed}, mode {mode}",
+             f"  {blueprint.title}; examset.json and key.csv", *table_lines(examset)]
     if facility is not None:
         known = sum(1 for item_id in examset.items if item_id in facility)
-        click.echo(f"  expected means use the facility {known} of {len(examset.items)} items showed in "
-                   "earlier classes, and difficulty labels for the rest")
-    if written.removed:
-        click.echo(f"  removed {len(written.removed)} document(s) rendered from the previous exam set "
-                   f"({', '.join(written.removed[:3])}{', ...' if len(written.removed) > 3 else ''})")
+        lines.append(f"  expected means use the facility {known} of {len(examset.items)} items showed in "
+                     "earlier classes, and difficulty labels for the rest")
+    return lines
+
+
+def _folder_notes(out_dir: Path, written) -> list[str]:
+    """What else is in the folder: documents removed, temporary leftovers, other files kept."""
     from ..fileio import leftover_temporaries
 
+    lines = []
+    if written.removed:
+        lines.append(f"  removed {len(written.removed)} document(s) rendered from the previous exam set "
+                     f"({', '.join(written.removed[:3])}{', ...' if len(written.removed) > 3 else ''})")
     leftovers = [p.name for p in leftover_temporaries(out_dir)]
     if leftovers:
-        click.echo(f"  note: {len(leftovers)} temporary file(s) left by an interrupted run ({', '.join(leftovers[:3])}); "
-                   "delete them when no examkit command is running")
-    others = sorted(p.name for p in out_dir.iterdir()
-                    if p.resolve() not in written and p.name not in leftovers)
+        lines.append(f"  note: {len(leftovers)} temporary file(s) left by an interrupted run "
+                     f"({', '.join(leftovers[:3])}); delete them when no examkit command is running")
+    others = sorted(p.name for p in out_dir.iterdir() if p.resolve() not in written and p.name not in leftovers)
     if others:
         # --force replaced the exam set only; files made from the old one would not match it.
-        click.echo(f"  note: left {len(others)} other file(s) as they were ({', '.join(others[:3])}"
-                   f"{', ...' if len(others) > 3 else ''}); render again so they match the new exam set")
+        lines.append(f"  note: left {len(others)} other file(s) as they were ({', '.join(others[:3])}"
+                     f"{', ...' if len(others) > 3 else ''}); render again so they match the new exam set")
+    return lines

@@ -82,11 +82,40 @@ def generate_examset(
 def _generate(bank, blueprint: Blueprint, forms: int, seed: int, mode: str, grouped: bool,
               facility: dict[str, float] | None) -> ExamSet:
     plan = DrawPlan(bank, blueprint, resolve_quotas(blueprint))
-    scoring = blueprint.scoring
-    placers = [make_placer(item, scoring.points_for(item.type)) for item in plan.items]
+    placers = [make_placer(item, blueprint.scoring.points_for(item.type)) for item in plan.items]
     rng = random_module.Random(seed)
-    rand = rng.random
+    built, used_items, table = _draw_forms(plan, placers, rng.random, forms, mode, grouped, facility)
+    used = [plan.items[i] for i in sorted(used_items)]
+    examset = ExamSet.model_construct(
+        format=FORMAT,
+        title=blueprint.title,
+        exam=bank.exam.id,
+        exam_title=bank.exam.title,
+        time_limit_minutes=blueprint.time_limit_minutes,
+        instructions=blueprint.instructions,
+        scoring=blueprint.scoring.model_copy(deep=True),
+        objectives=_objective_titles(bank, used),
+        cases={cid: bank.cases[cid].model_copy() for cid in sorted({i.case for i in used if i.case})},
+        manifest=Manifest(
+            examkit_version=__version__,
+            seed=seed,
+            mode=mode,
+            blueprint=blueprint.name,
+            blueprint_hash=blueprint.content_hash(),
+            bank_hash=bank.content_hash(),
+        ),
+        table=FormTable(cells=[TableCell(*cell, n) for cell, n in table[0].items()], case_studies=table[1]),
+        items=dict(sorted((plan.items[i].id, placers[i].stored) for i in used_items)),
+        forms=built,
+    )
+    examset.link_forms()
+    return examset
 
+
+def _draw_forms(plan: DrawPlan, placers: list, rand: Callable[[], float], forms: int, mode: str, grouped: bool,
+                facility: dict[str, float] | None) -> tuple[list[Form], dict[int, None], tuple]:
+    """Every form, in order: drawn (the first within the blueprint, the others to its table),
+    arranged, keys balanced, each item placed. Returns the forms, the items used, the table."""
     fixed_draw = plan.draw(rand) if mode == "scramble" else None
     seen_orders: set[tuple[int, ...]] = set()  # only asked for membership, never iterated
     built: list[Form] = []
@@ -106,40 +135,17 @@ def _generate(bank, blueprint: Blueprint, forms: int, seed: int, mode: str, grou
                 drawing = plan.parallel(*table)
         units = _arrange(source, drawn, rand, grouped, seen_orders if fixed_draw is not None else None)
         indexes = [source.origin[i] for u in units for i in source.units[u].items]
-        form_placers = [placers[i] for i in indexes]
-        key_slots = balance_key_slots(form_placers, rand)
-        placements = [placer.place(rand, slot) for placer, slot in zip(form_placers, key_slots)]
         means.append(expected_mean([_weighed_item(plan, i) for i in indexes], facility or {}))
-        built.append(Form.model_construct(letter=form_letter(number), placements=placements,
-                                          expected_mean=round(means[-1], 2)))
+        built.append(_placed_form(form_letter(number), [placers[i] for i in indexes], rand, means[-1]))
         used_items.update(dict.fromkeys(indexes))
+    return built, used_items, table
 
-    used = [plan.items[i] for i in sorted(used_items)]
-    stored = {plan.items[i].id: placers[i].stored for i in used_items}
-    examset = ExamSet.model_construct(
-        format=FORMAT,
-        title=blueprint.title,
-        exam=bank.exam.id,
-        exam_title=bank.exam.title,
-        time_limit_minutes=blueprint.time_limit_minutes,
-        instructions=blueprint.instructions,
-        scoring=scoring.model_copy(deep=True),
-        objectives=_objective_titles(bank, used),
-        cases={cid: bank.cases[cid].model_copy() for cid in sorted({i.case for i in used if i.case})},
-        manifest=Manifest(
-            examkit_version=__version__,
-            seed=seed,
-            mode=mode,
-            blueprint=blueprint.name,
-            blueprint_hash=blueprint.content_hash(),
-            bank_hash=bank.content_hash(),
-        ),
-        table=FormTable(cells=[TableCell(*cell, n) for cell, n in table[0].items()], case_studies=table[1]),
-        items=dict(sorted(stored.items())),
-        forms=built,
-    )
-    examset.link_forms()
-    return examset
+
+def _placed_form(letter: str, placers: list, rand: Callable[[], float], mean: float) -> Form:
+    """One form of the given items in print order: single-choice keys balanced over the letters."""
+    key_slots = balance_key_slots(placers, rand)
+    placements = [placer.place(rand, slot) for placer, slot in zip(placers, key_slots)]
+    return Form.model_construct(letter=letter, placements=placements, expected_mean=round(mean, 2))
 
 
 def _balanced(plan: DrawPlan, drawn: list[int], random, facility: dict[str, float], target: float) -> list[int]:
