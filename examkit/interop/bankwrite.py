@@ -187,70 +187,91 @@ def write_bank(per_file: list[tuple[Path, list[Question]]], out_dir: Path, targe
                report: ImportReport) -> ImportReport:
     """Write the bank; every item that the bank's models would refuse is skipped with the reason."""
     from ..bank import load_bank
-    from ..fileio import inside, write_atomic
 
     everything = [q for _, qs in per_file for q in qs]
-    exam_file = None
-    if target is None or target.objective is None:
-        exam_id = target.exam_id if target else "imported"
-        roots, ids = build_tree(everything, exam_id, "Imported questions")
-        for q in everything:
-            q.objective = ids[tuple(q.category) or ("Imported questions",)]
-        spec = {"id": exam_id, "title": target.exam_title if target else exam_id,
-                "objectives": _drop_empty_children(roots)}
-        ExamSpec.model_validate(spec)
-        exam_file = {"exam": spec}
-        rules = ExamSpec.model_validate(spec).rules
-    else:
-        exam_id = target.exam_id
-        for q in everything:
-            q.objective = target.objective
-        rules = target.rules
+    exam_id, exam_file, rules = _place_objectives(everything, target)
     report.exam_id = exam_id
-
-    unique = UniqueIds(target.taken_ids if target else set())
-    written: list[tuple[Path, dict]] = []
-    kept_total = 0
-    all_cases = _assign_cases(everything)
-    for source, questions in per_file:
-        items = []
-        for q in questions:
-            q.id = unique(q.id)
-            missing_before = report.missing_rationales
-            data = item_data(q, report)
-            reason = _check(data, rules)
-            if reason:
-                report.missing_rationales = missing_before  # only kept items count
-                report.skipped.append(Skipped(f"{q.path}:{q.line or 1}", f"question '{q.id}' not imported: {reason}"))
-                continue
-            items.append(data)
-        cases = [all_cases[c] for c in dict.fromkeys(d["case"] for d in items if "case" in d)]
-        kept_total += len(items)
-        if items:
-            written.append((source, {"cases": cases, "items": items} if cases else {"items": items}))
+    written = _kept_files(per_file, everything, target, rules, report)
     _fix_lone_cases(written)
-    if not kept_total:
+    if not written:
         raise ExamkitError([Problem(s.where.rsplit(":", 1)[0], _line(s.where), s.reason) for s in report.skipped]
                            or Problem(display_path(per_file[0][0]) if per_file else "import", None,
                                       "no questions found; check the file and its format (--from)"))
-
-    header = ("# Imported by `examkit import`. Where the source had no rationale, a field says TODO;\n"
-              "# `examkit lint` lists each one: replace it with the real reason before using the items.\n")
-    paths = []
-    if exam_file:
-        paths.append(write_atomic(inside(out_dir, "exam.yaml"), _dump(exam_file, header)))
-    for source, data in written:
-        name = source.stem if source.stem != "exam" else "exam-items"  # exam.yaml holds the exam
-        paths.append(write_atomic(inside(out_dir, f"{name}.yaml"), _dump(data, header)))
+    report.files = _write_item_files(out_dir, exam_file, written)
     count = sum(len(d["items"]) for _, d in written)
-    blueprint = {"title": f"All imported items ({exam_id})", "exam": exam_id, "items": count}
-    if target and target.objective:
-        blueprint["objectives"] = [{"id": target.objective, "count": count}]
-    report.blueprint = write_atomic(inside(out_dir, f"{exam_id}.blueprint"), _dump(blueprint, ""))
-    report.files = paths
+    report.blueprint = _write_blueprint(out_dir, exam_id, count, target)
     report.imported = count
     report.bank = load_bank([out_dir, *(target.bank_paths if target else [])])  # the promise: it validates
     return report
+
+
+def _place_objectives(everything: list[Question], target: Target | None) -> tuple[str, dict | None, object]:
+    """Give every question its objective: the target's one, or a tree built from the source's
+    categories (then returned as a new exam file to write). Returns (exam id, exam file, rules)."""
+    if target is not None and target.objective is not None:
+        for q in everything:
+            q.objective = target.objective
+        return target.exam_id, None, target.rules
+    exam_id = target.exam_id if target else "imported"
+    roots, ids = build_tree(everything, exam_id, "Imported questions")
+    for q in everything:
+        q.objective = ids[tuple(q.category) or ("Imported questions",)]
+    spec = {"id": exam_id, "title": target.exam_title if target else exam_id,
+            "objectives": _drop_empty_children(roots)}
+    ExamSpec.model_validate(spec)
+    return exam_id, {"exam": spec}, ExamSpec.model_validate(spec).rules
+
+
+def _kept_files(per_file: list[tuple[Path, list[Question]]], everything: list[Question],
+                target: Target | None, rules, report: ImportReport) -> list[tuple[Path, dict]]:
+    """Each source file's valid items (with the case studies they use), files left empty dropped."""
+    unique = UniqueIds(target.taken_ids if target else set())
+    all_cases = _assign_cases(everything)
+    written: list[tuple[Path, dict]] = []
+    for source, questions in per_file:
+        items = [data for q in questions if (data := _kept_item(q, unique, rules, report)) is not None]
+        cases = [all_cases[c] for c in dict.fromkeys(d["case"] for d in items if "case" in d)]
+        if items:
+            written.append((source, {"cases": cases, "items": items} if cases else {"items": items}))
+    return written
+
+
+def _kept_item(q: Question, unique: UniqueIds, rules, report: ImportReport) -> dict | None:
+    """The question as bank data, or None (and a skip in the report) when the bank would refuse it."""
+    q.id = unique(q.id)
+    missing_before = report.missing_rationales
+    data = item_data(q, report)
+    reason = _check(data, rules)
+    if reason:
+        report.missing_rationales = missing_before  # only kept items count
+        report.skipped.append(Skipped(f"{q.path}:{q.line or 1}", f"question '{q.id}' not imported: {reason}"))
+        return None
+    return data
+
+
+_HEADER = ("# Imported by `examkit import`. Where the source had no rationale, a field says TODO;\n"
+           "# `examkit lint` lists each one: replace it with the real reason before using the items.\n")
+
+
+def _write_item_files(out_dir: Path, exam_file: dict | None, written: list[tuple[Path, dict]]) -> list[Path]:
+    from ..fileio import inside, write_atomic
+
+    paths = []
+    if exam_file:
+        paths.append(write_atomic(inside(out_dir, "exam.yaml"), _dump(exam_file, _HEADER)))
+    for source, data in written:
+        name = source.stem if source.stem != "exam" else "exam-items"  # exam.yaml holds the exam
+        paths.append(write_atomic(inside(out_dir, f"{name}.yaml"), _dump(data, _HEADER)))
+    return paths
+
+
+def _write_blueprint(out_dir: Path, exam_id: str, count: int, target: Target | None) -> Path:
+    from ..fileio import inside, write_atomic
+
+    blueprint = {"title": f"All imported items ({exam_id})", "exam": exam_id, "items": count}
+    if target and target.objective:
+        blueprint["objectives"] = [{"id": target.objective, "count": count}]
+    return write_atomic(inside(out_dir, f"{exam_id}.blueprint"), _dump(blueprint, ""))
 
 
 def _fix_lone_cases(written: list[tuple[Path, dict]]) -> None:

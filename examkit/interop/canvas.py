@@ -77,44 +77,14 @@ def item_xml(parent: ET.Element, q: Question, quiz_id: str, category: list[str])
     _meta(item, fields)
     pres = _e(item, "presentation")
     _material(pres, with_case(q))
-    rp_parts: list = []
-    if q.type in ("single", "multiple"):
-        lid = _e(pres, "response_lid", ident="response1", rcardinality="Single" if q.type == "single" else "Multiple")
-        choice = _e(lid, "render_choice")
-        for c, aid in zip(q.choices, answer_ids):
-            _material(_e(choice, "response_label", ident=aid), c.text)
-    elif q.type == "matching":
-        responses = q.responses()
-        resp_ids = {text: f"{ident}_r{n}" for n, text in enumerate(responses, 1)}
-        for n, p in enumerate(q.pairs, 1):
-            lid = _e(pres, "response_lid", ident=f"response_{ident}_p{n}")
-            _material(lid, p.premise)
-            choice = _e(lid, "render_choice")
-            for text in responses:
-                _material(_e(choice, "response_label", ident=resp_ids[text]), text)
-        rp_parts = [(f"response_{ident}_p{n}", resp_ids[p.response]) for n, p in enumerate(q.pairs, 1)]
-    else:
-        _e(_e(_e(pres, "response_str", ident="response1", rcardinality="Single"), "render_fib"),
-           "response_label", ident="answer1", rshuffle="No")
+    rp_parts = _responses_xml(pres, q, ident, answer_ids)
     rp = _e(item, "resprocessing")
     _e(_e(rp, "outcomes"), "decvar", maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
     feedback = general_feedback(q)
     if feedback:
         _feedback_ref(rp, "general_fb")
     if q.type in ("single", "multiple"):
-        for c, aid in zip(q.choices, answer_ids):
-            if c.why:
-                _feedback_ref(rp, f"{aid}_fb", aid)
-        cond = _e(rp, "respcondition", **{"continue": "No"})
-        var = _e(cond, "conditionvar")
-        if q.type == "single":
-            _e(var, "varequal", next(a for c, a in zip(q.choices, answer_ids) if c.correct), respident="response1")
-        else:
-            both = _e(var, "and")
-            for c, aid in zip(q.choices, answer_ids):
-                target = both if c.correct else _e(both, "not")
-                _e(target, "varequal", aid, respident="response1")
-        _e(cond, "setvar", "100", action="Set", varname="SCORE")
+        _choice_scoring_xml(rp, q, answer_ids)
     elif q.type == "matching":
         share = f"{100 / len(rp_parts):.2f}"
         for respident, value in rp_parts:
@@ -133,6 +103,47 @@ def item_xml(parent: ET.Element, q: Question, quiz_id: str, category: list[str])
         for c, aid in zip(q.choices, answer_ids):
             if c.why:
                 _material(_e(_e(item, "itemfeedback", ident=f"{aid}_fb"), "flow_mat"), c.why)
+
+
+def _responses_xml(pres: ET.Element, q: Question, ident: str, answer_ids: list[str]) -> list[tuple[str, str]]:
+    """The response widgets of the presentation; for matching, the (premise response id,
+    right response label) pairs that score."""
+    if q.type in ("single", "multiple"):
+        lid = _e(pres, "response_lid", ident="response1", rcardinality="Single" if q.type == "single" else "Multiple")
+        choice = _e(lid, "render_choice")
+        for c, aid in zip(q.choices, answer_ids):
+            _material(_e(choice, "response_label", ident=aid), c.text)
+        return []
+    if q.type == "matching":
+        responses = q.responses()
+        resp_ids = {text: f"{ident}_r{n}" for n, text in enumerate(responses, 1)}
+        for n, p in enumerate(q.pairs, 1):
+            lid = _e(pres, "response_lid", ident=f"response_{ident}_p{n}")
+            _material(lid, p.premise)
+            choice = _e(lid, "render_choice")
+            for text in responses:
+                _material(_e(choice, "response_label", ident=resp_ids[text]), text)
+        return [(f"response_{ident}_p{n}", resp_ids[p.response]) for n, p in enumerate(q.pairs, 1)]
+    _e(_e(_e(pres, "response_str", ident="response1", rcardinality="Single"), "render_fib"),
+       "response_label", ident="answer1", rshuffle="No")
+    return []
+
+
+def _choice_scoring_xml(rp: ET.Element, q: Question, answer_ids: list[str]) -> None:
+    """Per-choice feedback links, then full marks for the key (single) or exactly the keys (multiple)."""
+    for c, aid in zip(q.choices, answer_ids):
+        if c.why:
+            _feedback_ref(rp, f"{aid}_fb", aid)
+    cond = _e(rp, "respcondition", **{"continue": "No"})
+    var = _e(cond, "conditionvar")
+    if q.type == "single":
+        _e(var, "varequal", next(a for c, a in zip(q.choices, answer_ids) if c.correct), respident="response1")
+    else:
+        both = _e(var, "and")
+        for c, aid in zip(q.choices, answer_ids):
+            target = both if c.correct else _e(both, "not")
+            _e(target, "varequal", aid, respident="response1")
+    _e(cond, "setvar", "100", action="Set", varname="SCORE")
 
 
 def check(q: Question) -> str | None:
@@ -271,16 +282,43 @@ def read_item(item: Node, shown: str) -> Question | Skipped | Problem:
     q = Question(id=item_id(title if title.lower() != "question" else None, stem), type="single", stem=stem,
                  path=shown, line=item.line, source=f"Imported from {shown}" + (f", question '{title}'" if title else ""))
     q.category = split_category(fields.get(CATEGORY_FIELD, ""))
+    q.points = _points(fields, q.points)
+    feedback = {f.get("ident"): _mattext(f, lost) for f in item.findall("itemfeedback")}
+    rp = item.find("resprocessing")
+    conditions = rp.findall("respcondition") if rp is not None else []
+    links, correct = _scoring(conditions)
+    general = [feedback.get(k) for k in ("general_fb", "correct_fb", "general_incorrect_fb") if feedback.get(k)]
+    q.explanation = "\n\n".join(general) or None
+    if kind in ("multiple_choice_question", "true_false_question", "multiple_answers_question"):
+        _read_choices(q, pres, kind, feedback, links, correct, lost)
+    elif kind == "matching_question":
+        _read_matching(q, pres, conditions, lost)
+    elif kind == "short_answer_question":
+        q.type = "short"
+        q.answers = list(dict.fromkeys(v for v in correct if v))
+    else:
+        return Skipped(where, f"Canvas question type '{kind or 'unknown'}' cannot be imported")
+    if lost:
+        return Skipped(where, f"holds {', '.join(dict.fromkeys(lost))}, which a bank cannot hold")
+    return q
+
+
+def _points(fields: dict[str, str], default: float) -> float:
+    """points_possible when it is a number (0 counts as 1), else the default."""
     if fields.get("points_possible"):
         try:
-            q.points = float(fields["points_possible"]) or 1.0
+            return float(fields["points_possible"]) or 1.0
         except ValueError:
             pass
-    feedback = {f.get("ident"): _mattext(f, lost) for f in item.findall("itemfeedback")}
-    links = {}
-    correct: dict[str, None] = {}  # an ordered set: short answers keep their order
-    rp = item.find("resprocessing")
-    for cond in rp.findall("respcondition") if rp is not None else []:
+    return default
+
+
+def _scoring(conditions: list[Node]) -> tuple[dict[str, str], dict[str, None]]:
+    """From the <respcondition>s: which feedback each answer value shows, and the values that
+    score (an ordered set: short answers keep their order)."""
+    links: dict[str, str] = {}
+    correct: dict[str, None] = {}
+    for cond in conditions:
         shows = [d.get("linkrefid") for d in cond.findall("displayfeedback")]
         var = cond.find("conditionvar")
         equals = [(v.get("respident"), v.text.strip()) for v in var.findall("varequal")] if var is not None else []
@@ -294,41 +332,37 @@ def read_item(item: Node, shown: str) -> Question | Skipped | Problem:
             if ands is not None:
                 correct.update(dict.fromkeys(v.text.strip() for v in ands.findall("varequal")))
             correct.update(dict.fromkeys(v for _, v in equals))
-    general = [feedback.get(k) for k in ("general_fb", "correct_fb", "general_incorrect_fb") if feedback.get(k)]
-    q.explanation = "\n\n".join(general) or None
-    if kind in ("multiple_choice_question", "true_false_question", "multiple_answers_question"):
-        lid = pres.find("response_lid")
-        labels = lid.find("render_choice").findall("response_label") if lid is not None and lid.find("render_choice") else []
-        for label in labels:
-            ident = label.get("ident")
-            why = feedback.get(links.get(ident, f"{ident}_fb")) or feedback.get(f"{ident}_fb")
-            q.choices.append(Choice(_mattext(label, lost), ident in correct, why or None))
-        q.type = "single" if kind != "multiple_answers_question" or sum(c.correct for c in q.choices) == 1 else "multiple"
-    elif kind == "matching_question":
-        q.type = "matching"
-        response_text: dict[str, str] = {}
-        chosen: dict[str, str] = {}
-        for cond in rp.findall("respcondition") if rp is not None else []:
-            for v in cond.iter("varequal"):
-                chosen[v.get("respident")] = v.text.strip()
-        for lid in pres.findall("response_lid"):
-            for label in lid.iter("response_label"):
-                response_text[label.get("ident")] = _mattext(label, lost)
-        used = set()
-        for lid in pres.findall("response_lid"):
-            answer = chosen.get(lid.get("ident"))
-            if answer in response_text:
-                q.pairs.append(Pair(_mattext(lid.find("material"), lost), response_text[answer]))
-                used.add(answer)
-        q.extra_responses = [Choice(t) for i, t in response_text.items() if i not in used]
-    elif kind == "short_answer_question":
-        q.type = "short"
-        q.answers = list(dict.fromkeys(v for v in correct if v))
-    else:
-        return Skipped(where, f"Canvas question type '{kind or 'unknown'}' cannot be imported")
-    if lost:
-        return Skipped(where, f"holds {', '.join(dict.fromkeys(lost))}, which a bank cannot hold")
-    return q
+    return links, correct
+
+
+def _read_choices(q: Question, pres: Node, kind: str, feedback: dict, links: dict[str, str],
+                  correct: dict[str, None], lost: list[str]) -> None:
+    lid = pres.find("response_lid")
+    labels = lid.find("render_choice").findall("response_label") if lid is not None and lid.find("render_choice") else []
+    for label in labels:
+        ident = label.get("ident")
+        why = feedback.get(links.get(ident, f"{ident}_fb")) or feedback.get(f"{ident}_fb")
+        q.choices.append(Choice(_mattext(label, lost), ident in correct, why or None))
+    q.type = "single" if kind != "multiple_answers_question" or sum(c.correct for c in q.choices) == 1 else "multiple"
+
+
+def _read_matching(q: Question, pres: Node, conditions: list[Node], lost: list[str]) -> None:
+    q.type = "matching"
+    response_text: dict[str, str] = {}
+    chosen: dict[str, str] = {}
+    for cond in conditions:
+        for v in cond.iter("varequal"):
+            chosen[v.get("respident")] = v.text.strip()
+    for lid in pres.findall("response_lid"):
+        for label in lid.iter("response_label"):
+            response_text[label.get("ident")] = _mattext(label, lost)
+    used = set()
+    for lid in pres.findall("response_lid"):
+        answer = chosen.get(lid.get("ident"))
+        if answer in response_text:
+            q.pairs.append(Pair(_mattext(lid.find("material"), lost), response_text[answer]))
+            used.add(answer)
+    q.extra_responses = [Choice(t) for i, t in response_text.items() if i not in used]
 
 
 def read(data: bytes, shown: str) -> tuple[list[Question], list[Skipped], list[Problem]]:

@@ -153,35 +153,9 @@ def _line_of(block: str, index: int, first: int) -> int:
 def parse_question(block: str, line: int, shown: str) -> Question | Skipped:
     from .bankwrite import item_id
 
-    raw = _hide(block)
-    name = None
-    title = re.match(r"\s*::(.*?)::", raw, re.S)
-    if title:
-        name = _show(title[1])
-        raw = raw[title.end():]
-    fmt = re.match(r"\s*\[(html|moodle|plain|markdown)\]", raw)
-    is_html = bool(fmt and fmt[1] == "html")
-    if fmt:
-        raw = raw[fmt.end():]
-    open_at, close_at = raw.find("{"), raw.rfind("}")
-    if open_at < 0:
-        if "}" in raw:
-            raise GiftError("a '}' without its '{'; escape it as '\\}' if it is text", line)
-        raise GiftError("no answer block {...}; add the answers in braces (or escape a lone '{' as '\\{')", line)
-    if close_at < open_at:
-        raise GiftError("the answer block '{' is never closed; add '}' after the answers", _line_of(block, open_at, line))
-    before, inside, after = raw[:open_at], raw[open_at + 1:close_at], raw[close_at + 1:]
-
-    lost: list[str] = []
-
-    def text_of(part: str) -> str:
-        shown_text = _show(part)
-        if not is_html:
-            return shown_text
-        text, missing = plain(shown_text)
-        lost.extend(missing)
-        return text
-
+    name, is_html, raw = _head(_hide(block))
+    open_at, before, inside, after = _split_braces(block, raw, line)
+    text_of = _TextOf(is_html)
     stem = text_of(before)
     if after.strip():  # missing-word format: the blank sits where the braces were
         stem = f"{stem} _____ {text_of(after)}".strip()
@@ -191,30 +165,85 @@ def parse_question(block: str, line: int, shown: str) -> Question | Skipped:
     q = Question(id=item_id(name, stem), type="single", stem=stem,
                  source=f"Imported from {shown}" + (f", question '{name}'" if name else ""))
     body = inside.strip()
-    general = None
     if "####" in body:
         body, general = body.split("####", 1)
         q.explanation = text_of(general) or None
         body = body.strip()
     if not body:
         return Skipped(where, "an essay question (empty answer block) needs a human grader; left out")
-    if lost:
-        return Skipped(where, f"holds {', '.join(dict.fromkeys(lost))}, which a bank cannot hold")
+    if text_of.lost:
+        return Skipped(where, f"holds {', '.join(dict.fromkeys(text_of.lost))}, which a bank cannot hold")
     if re.fullmatch(r"(T|F|TRUE|FALSE)(#.*)?", body, re.S | re.I):
-        value, *notes = body.split("#")
-        wrong, right = (notes + [None, None])[:2]
-        truth = value.strip().upper().startswith("T")
-        true_why, false_why = (right, wrong) if truth else (wrong, right)
-        q.choices = [Choice("True", truth, text_of(true_why) if true_why else None),
-                     Choice("False", not truth, text_of(false_why) if false_why else None)]
-        q.shuffle = False
-        return q
+        return _true_false(q, body, text_of)
     if body.startswith("#"):
-        values = [v.strip().lstrip("=") for v in body[1:].split("=") if v.strip()]
-        if any(":" in v or ".." in v for v in values):
-            return Skipped(where, "a numeric question with a tolerance or range cannot be graded as a short answer; left out")
-        q.type, q.answers = "short", [_show(v.split("#")[0]).strip() for v in values if v.strip()]
-        return q
+        return _numeric(q, body, where)
+    return _from_answers(q, _answers(body, block, open_at, line, text_of), line)
+
+
+def _head(raw: str) -> tuple[str | None, bool, str]:
+    """Strip the '::title::' and '[format]' prefixes: (title, is HTML, the rest)."""
+    name = None
+    title = re.match(r"\s*::(.*?)::", raw, re.S)
+    if title:
+        name = _show(title[1])
+        raw = raw[title.end():]
+    fmt = re.match(r"\s*\[(html|moodle|plain|markdown)\]", raw)
+    if fmt:
+        raw = raw[fmt.end():]
+    return name, bool(fmt and fmt[1] == "html"), raw
+
+
+def _split_braces(block: str, raw: str, line: int) -> tuple[int, str, str, str]:
+    """(where '{' is, text before the braces, inside them, after them), or a GiftError."""
+    open_at, close_at = raw.find("{"), raw.rfind("}")
+    if open_at < 0:
+        if "}" in raw:
+            raise GiftError("a '}' without its '{'; escape it as '\\}' if it is text", line)
+        raise GiftError("no answer block {...}; add the answers in braces (or escape a lone '{' as '\\{')", line)
+    if close_at < open_at:
+        raise GiftError("the answer block '{' is never closed; add '}' after the answers", _line_of(block, open_at, line))
+    return open_at, raw[:open_at], raw[open_at + 1:close_at], raw[close_at + 1:]
+
+
+class _TextOf:
+    """Turns a hidden-escapes part back into text; for HTML questions it keeps plain text and
+    collects in `lost` what a bank cannot hold."""
+
+    def __init__(self, is_html: bool):
+        self.is_html = is_html
+        self.lost: list[str] = []
+
+    def __call__(self, part: str) -> str:
+        shown_text = _show(part)
+        if not self.is_html:
+            return shown_text
+        text, missing = plain(shown_text)
+        self.lost.extend(missing)
+        return text
+
+
+def _true_false(q: Question, body: str, text_of: _TextOf) -> Question:
+    value, *notes = body.split("#")
+    wrong, right = (notes + [None, None])[:2]
+    truth = value.strip().upper().startswith("T")
+    true_why, false_why = (right, wrong) if truth else (wrong, right)
+    q.choices = [Choice("True", truth, text_of(true_why) if true_why else None),
+                 Choice("False", not truth, text_of(false_why) if false_why else None)]
+    q.shuffle = False
+    return q
+
+
+def _numeric(q: Question, body: str, where: str) -> Question | Skipped:
+    values = [v.strip().lstrip("=") for v in body[1:].split("=") if v.strip()]
+    if any(":" in v or ".." in v for v in values):
+        return Skipped(where, "a numeric question with a tolerance or range cannot be graded as a short answer; left out")
+    q.type, q.answers = "short", [_show(v.split("#")[0]).strip() for v in values if v.strip()]
+    return q
+
+
+def _answers(body: str, block: str, open_at: int, line: int,
+             text_of: _TextOf) -> list[tuple[str, float | None, str, str | None]]:
+    """Each '=' or '~' answer as (mark, weight or None, text, feedback or None)."""
     answers = []
     for match in re.finditer(r"([=~])([^=~]*)", body):
         mark, rest = match[1], match[2]
@@ -231,17 +260,13 @@ def parse_question(block: str, line: int, shown: str) -> Question | Skipped:
         answers.append((mark, weight, text_of(text), text_of(why) or None))
     if not answers:
         raise GiftError("the answer block has no answers; start each with '=' (right) or '~' (wrong)", line)
+    return answers
+
+
+def _from_answers(q: Question, answers: list[tuple[str, float | None, str, str | None]], line: int) -> Question:
+    """A matching, short-answer or choice question, whichever the answers make."""
     if all(m == "=" for m, *_ in answers) and any("->" in t for _, _, t, _ in answers):
-        q.type = "matching"
-        for _, _, text, _ in answers:
-            premise, arrow, response = text.partition("->")
-            if not arrow:
-                raise GiftError(f"matching answer {text!r} has no '->'; write '=premise -> response'", line)
-            if premise.strip():
-                q.pairs.append(Pair(premise.strip(), response.strip()))
-            else:
-                q.extra_responses.append(Choice(response.strip()))
-        return q
+        return _matching(q, [t for _, _, t, _ in answers], line)
     if all(m == "=" for m, *_ in answers):
         q.type, q.answers = "short", [t for _, _, t, _ in answers]
         return q
@@ -250,4 +275,17 @@ def parse_question(block: str, line: int, shown: str) -> Question | Skipped:
         raise GiftError("no correct answer; mark it with '=' (or give '~%50%'-style weights)", line)
     q.type = "single" if sum(correct) == 1 else "multiple"
     q.choices = [Choice(t, c, why) for (_, _, t, why), c in zip(answers, correct)]
+    return q
+
+
+def _matching(q: Question, texts: list[str], line: int) -> Question:
+    q.type = "matching"
+    for text in texts:
+        premise, arrow, response = text.partition("->")
+        if not arrow:
+            raise GiftError(f"matching answer {text!r} has no '->'; write '=premise -> response'", line)
+        if premise.strip():
+            q.pairs.append(Pair(premise.strip(), response.strip()))
+        else:
+            q.extra_responses.append(Choice(response.strip()))
     return q

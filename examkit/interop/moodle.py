@@ -211,45 +211,64 @@ def _question(node: Node, kind: str, shown: str, lost: list[str]) -> Question:
     q = Question(id=item_id(name, stem), type="single", stem=stem,
                  explanation=_md(node.find("generalfeedback"), lost) or None,
                  source=f"Imported from {shown}" + (f", question '{name}'" if name else ""))
-    grade = node.textof("defaultgrade").strip()
-    q.points = float(grade) if grade.replace(".", "", 1).isdigit() and float(grade) > 0 else 1.0
+    q.points = _points(node.textof("defaultgrade").strip())
     q.tags = [t.textof("text").strip() for t in (node.find("tags").findall("tag") if node.find("tags") else [])]
     answers = node.findall("answer")
     if kind in ("multichoice", "truefalse"):
-        fractions = [_fraction(a) for a in answers]
-        texts = [_md(a, lost) for a in answers]
-        if kind == "truefalse":
-            texts = [t.capitalize() for t in texts]
-        single = kind == "truefalse" or node.textof("single").strip().lower() in ("true", "1")
-        positive = [f > 0 for f in fractions]
-        if single:
-            best = max(fractions) if fractions else 0
-            correct = [f == best and f > 0 for f in fractions]
-        else:
-            correct = positive
-        q.type = "single" if sum(correct) == 1 else "multiple"
-        q.choices = [Choice(t, c, _md(a.find("feedback"), lost) or None) for t, c, a in zip(texts, correct, answers)]
-        q.shuffle = node.textof("shuffleanswers").strip().lower() not in ("false", "0")
+        _read_choices(q, node, kind, answers, lost)
     elif kind == "matching":
-        q.type = "matching"
-        for sub in node.findall("subquestion"):
-            premise = _md(sub, lost)
-            response = plain(sub.textof("answer", "text"))[0]
-            if premise:
-                q.pairs.append(Pair(premise, response))
-            elif response:
-                q.extra_responses.append(Choice(response))
+        _read_matching(q, node, lost)
     elif kind == "ordering":
         q.type = "ordering"
         steps = sorted(answers, key=lambda a: float(a.get("fraction", "0") or 0))
         q.choices = [Choice(_md(a, lost)) for a in steps]
         q.order = list(range(len(steps)))
     else:
-        if any(float(a.textof("tolerance") or 0) for a in answers):
-            raise _Unsupported("a numerical question with a tolerance cannot be graded as a short answer; left out")
-        q.type = "short"
-        q.answers = [plain(a.textof("text"))[0] for a in answers if float(a.get("fraction", "0") or 0) > 0]
-        fb = [_md(a.find("feedback"), lost) for a in answers]
-        if not q.explanation and any(fb):
-            q.explanation = next(f for f in fb if f)
+        _read_short(q, answers, lost)
     return q
+
+
+def _points(grade: str) -> float:
+    """defaultgrade when it is a positive number, else 1."""
+    return float(grade) if grade.replace(".", "", 1).isdigit() and float(grade) > 0 else 1.0
+
+
+def _read_choices(q: Question, node: Node, kind: str, answers: list[Node], lost: list[str]) -> None:
+    """Multiple choice or true/false: a single-answer question keys only its best positive
+    fraction, a multiple-answer one every positive fraction."""
+    fractions = [_fraction(a) for a in answers]
+    texts = [_md(a, lost) for a in answers]
+    if kind == "truefalse":
+        texts = [t.capitalize() for t in texts]
+    single = kind == "truefalse" or node.textof("single").strip().lower() in ("true", "1")
+    if single:
+        best = max(fractions) if fractions else 0
+        correct = [f == best and f > 0 for f in fractions]
+    else:
+        correct = [f > 0 for f in fractions]
+    q.type = "single" if sum(correct) == 1 else "multiple"
+    q.choices = [Choice(t, c, _md(a.find("feedback"), lost) or None) for t, c, a in zip(texts, correct, answers)]
+    q.shuffle = node.textof("shuffleanswers").strip().lower() not in ("false", "0")
+
+
+def _read_matching(q: Question, node: Node, lost: list[str]) -> None:
+    q.type = "matching"
+    for sub in node.findall("subquestion"):
+        premise = _md(sub, lost)
+        response = plain(sub.textof("answer", "text"))[0]
+        if premise:
+            q.pairs.append(Pair(premise, response))
+        elif response:
+            q.extra_responses.append(Choice(response))
+
+
+def _read_short(q: Question, answers: list[Node], lost: list[str]) -> None:
+    """Short answer or numerical (without a tolerance): the answers worth something; the first
+    answer feedback stands in for a missing general feedback."""
+    if any(float(a.textof("tolerance") or 0) for a in answers):
+        raise _Unsupported("a numerical question with a tolerance cannot be graded as a short answer; left out")
+    q.type = "short"
+    q.answers = [plain(a.textof("text"))[0] for a in answers if float(a.get("fraction", "0") or 0) > 0]
+    fb = [_md(a.find("feedback"), lost) for a in answers]
+    if not q.explanation and any(fb):
+        q.explanation = next(f for f in fb if f)

@@ -290,66 +290,102 @@ def read_item(root: Node, shown: str, category: list[str]) -> Question | Skipped
     body = root.find("itemBody")
     if body is None:
         return Problem(shown, root.line, "the assessmentItem has no itemBody; export the item again")
-    found = [n for n in body.iter() if n.tag in INTERACTIONS]
-    if len(found) != 1:
-        return Skipped(where, f"has {len(found)} interactions; examkit imports items with exactly one")
-    inter = found[0]
-    if inter.tag not in SUPPORTED:
-        return Skipped(where, f"{inter.tag} cannot be imported (essay, hotspot, gap-match and similar need other item types)")
+    inter = _the_interaction(body, where)
+    if isinstance(inter, Skipped):
+        return inter
     lost: list[str] = []
     skip = frozenset(INTERACTIONS | {"feedbackInline", "feedbackBlock"})
     stem = "\n\n".join(t for t in (_md(body, lost, skip), _md(inter.find("prompt"), lost)) if t)
     title = root.get("title") or root.get("identifier") or ""
     q = Question(id=item_id(title, stem), type="single", stem=stem, category=category, path=shown, line=root.line,
                  source=f"Imported from {shown}" + (f", item '{title}'" if title else ""))
+    correct, mapping = _declaration(root, inter)
+    feedback = {m.get("identifier"): _md(m, lost) for m in root.findall("modalFeedback")}
+    problem = _read_interaction(q, inter, correct, mapping, feedback, lost, shown)
+    if problem:
+        return problem
+    q.explanation = "\n\n".join(v for v in feedback.values() if v) or None
+    if lost:
+        return Skipped(where, f"holds {', '.join(dict.fromkeys(lost))}, which a bank cannot hold")
+    return q
+
+
+def _declaration(root: Node, inter: Node) -> tuple[list[str], Node | None]:
+    """The interaction's correct response values and its mapping (None when there is none)."""
     decl = next((d for d in root.findall("responseDeclaration")
                  if d.get("identifier") == inter.get("responseIdentifier")), None)
     correct = [v.text.strip() for v in (decl.find("correctResponse").findall("value")
                                         if decl is not None and decl.find("correctResponse") else [])]
-    mapping = decl.find("mapping") if decl is not None else None
-    feedback = {m.get("identifier"): _md(m, lost) for m in root.findall("modalFeedback")}
+    return correct, decl.find("mapping") if decl is not None else None
+
+
+def _read_interaction(q: Question, inter: Node, correct: list[str], mapping: Node | None, feedback: dict[str, str],
+                      lost: list[str], shown: str) -> Problem | None:
+    """Fill in the question's type and answers from its interaction."""
     if inter.tag == "choiceInteraction":
-        choices = inter.findall("simpleChoice")
-        if not correct and mapping is not None:
-            correct = [e.get("mapKey") for e in mapping.findall("mapEntry") if float(e.get("mappedValue", "0")) > 0]
-        for c in choices:
-            inline = c.find("feedbackInline")
-            why = _md(inline, lost) if inline is not None else feedback.pop(c.get("identifier"), "")
-            q.choices.append(Choice(_md(c, lost, frozenset({"feedbackInline"})), c.get("identifier") in correct,
-                                    why or None))
-        q.type = "single" if inter.get("maxChoices") == "1" and len(correct) == 1 else "multiple"
-        if len(correct) == 1:
-            q.type = "single"
+        _read_choice(q, inter, correct, mapping, feedback, lost)
     elif inter.tag == "matchInteraction":
-        sets = inter.findall("simpleMatchSet")
-        if len(sets) != 2:
-            return Problem(shown, inter.line, "a matchInteraction needs two simpleMatchSets; export the item again")
-        left = {c.get("identifier"): _md(c, lost) for c in sets[0].findall("simpleAssociableChoice")}
-        right = {c.get("identifier"): _md(c, lost) for c in sets[1].findall("simpleAssociableChoice")}
-        used = set()
-        for value in correct:
-            a, _, b = value.partition(" ")
-            if a in right and b in left:  # pairs may be written either way round
-                a, b = b, a
-            if a in left and b in right:
-                q.pairs.append(Pair(left[a], right[b]))
-                used.add(b)
-        q.extra_responses = [Choice(text) for ident, text in right.items() if ident not in used]
-        q.type = "matching"
+        return _read_match(q, inter, correct, lost, shown)
     elif inter.tag == "orderInteraction":
         text = {c.get("identifier"): _md(c, lost) for c in inter.findall("simpleChoice")}
         q.choices = [Choice(text[v]) for v in correct if v in text]
         q.order = list(range(len(q.choices)))
         q.type = "ordering"
     else:
-        answers = [e.get("mapKey", "") for e in (mapping.findall("mapEntry") if mapping is not None else [])
-                   if float(e.get("mappedValue", "0")) > 0]
-        q.answers = list(dict.fromkeys(correct + answers))
+        q.answers = list(dict.fromkeys(correct + _scoring_keys(mapping, "")))
         q.type = "short"
-    q.explanation = "\n\n".join(v for v in feedback.values() if v) or None
-    if lost:
-        return Skipped(where, f"holds {', '.join(dict.fromkeys(lost))}, which a bank cannot hold")
-    return q
+    return None
+
+
+def _the_interaction(body: Node, where: str) -> Node | Skipped:
+    """The item's one interaction, or why the item is left out."""
+    found = [n for n in body.iter() if n.tag in INTERACTIONS]
+    if len(found) != 1:
+        return Skipped(where, f"has {len(found)} interactions; examkit imports items with exactly one")
+    if found[0].tag not in SUPPORTED:
+        return Skipped(where, f"{found[0].tag} cannot be imported (essay, hotspot, gap-match and similar need other item types)")
+    return found[0]
+
+
+def _scoring_keys(mapping: Node | None, default: str | None) -> list:
+    """The mapKeys of a response mapping that are worth more than nothing."""
+    entries = mapping.findall("mapEntry") if mapping is not None else []
+    return [e.get("mapKey", default) for e in entries if float(e.get("mappedValue", "0")) > 0]
+
+
+def _read_choice(q: Question, inter: Node, correct: list[str], mapping: Node | None, feedback: dict[str, str],
+                 lost: list[str]) -> None:
+    """Choices with their feedback (inline, or the modal feedback named after the choice, which
+    is then used up)."""
+    if not correct and mapping is not None:
+        correct = _scoring_keys(mapping, None)
+    for c in inter.findall("simpleChoice"):
+        inline = c.find("feedbackInline")
+        why = _md(inline, lost) if inline is not None else feedback.pop(c.get("identifier"), "")
+        q.choices.append(Choice(_md(c, lost, frozenset({"feedbackInline"})), c.get("identifier") in correct,
+                                why or None))
+    q.type = "single" if inter.get("maxChoices") == "1" and len(correct) == 1 else "multiple"
+    if len(correct) == 1:
+        q.type = "single"
+
+
+def _read_match(q: Question, inter: Node, correct: list[str], lost: list[str], shown: str) -> Problem | None:
+    sets = inter.findall("simpleMatchSet")
+    if len(sets) != 2:
+        return Problem(shown, inter.line, "a matchInteraction needs two simpleMatchSets; export the item again")
+    left = {c.get("identifier"): _md(c, lost) for c in sets[0].findall("simpleAssociableChoice")}
+    right = {c.get("identifier"): _md(c, lost) for c in sets[1].findall("simpleAssociableChoice")}
+    used = set()
+    for value in correct:
+        a, _, b = value.partition(" ")
+        if a in right and b in left:  # pairs may be written either way round
+            a, b = b, a
+        if a in left and b in right:
+            q.pairs.append(Pair(left[a], right[b]))
+            used.add(b)
+    q.extra_responses = [Choice(text) for ident, text in right.items() if ident not in used]
+    q.type = "matching"
+    return None
 
 
 def read(data: bytes, shown: str) -> tuple[list[Question], list[Skipped], list[Problem]]:

@@ -30,49 +30,68 @@ class RegistrationError(Exception):
 
 
 def register(gray: np.ndarray, page: dict, qr_corners: np.ndarray) -> Registration:
-    import cv2
-
     q = page["qr"]
     qr_points = np.array([[q["x"], q["y"]], [q["x"] + q["w"], q["y"]], [q["x"] + q["w"], q["y"] + q["h"]],
                           [q["x"], q["y"] + q["h"]]], float)
-    # Rotation, scale and shift only: perspective fitted on a 66 pt symbol extrapolates wildly.
-    similarity, _ = cv2.estimateAffinePartial2D(qr_points.astype(np.float32), qr_corners.astype(np.float32), method=cv2.LMEDS)
-    if similarity is None:
-        raise RegistrationError("the QR code's corners make no sense; rescan the page flat")
-    rough = np.vstack([similarity, [0.0, 0.0, 1.0]])
+    rough = _rough_transform(qr_points, qr_corners)
     scale = _scale(rough, qr_points.mean(axis=0))  # px per pt near the QR code
     marks = page["marks"]
     size = marks[0]["size"] * scale
     reach = SEARCH * scale
     found: dict[str, np.ndarray] = {}
     for mark in marks:
-        expected = _apply(rough, np.array([[mark["x"], mark["y"]]], float))[0]
-        # Only a window around where the mark should be is searched: fast, and nothing else
-        # square and dark (a filled bubble, the QR code) is ever in reach.
-        x0, y0 = (max(0, int(v - reach)) for v in expected)
-        x1, y1 = int(expected[0] + reach), int(expected[1] + reach)
-        window = gray[y0:y1, x0:x1]
-        if window.shape[0] < size or window.shape[1] < size:
-            continue
-        candidates = _square_blobs(window, size) + (x0, y0)
-        if candidates.size:
-            distance = np.hypot(*(candidates - expected).T)
-            best = int(np.argmin(distance))
-            if distance[best] <= reach:
-                found[mark["corner"]] = candidates[best]
+        point = _find_mark(gray, _apply(rough, np.array([[mark["x"], mark["y"]]], float))[0], size, reach)
+        if point is not None:
+            found[mark["corner"]] = point
     if len(found) < 3:
         missing = [m["corner"] for m in marks if m["corner"] not in found]
         raise RegistrationError(f"corner marks not found ({', '.join(missing)}); rescan with all four black squares visible")
     page_points = {m["corner"]: (m["x"], m["y"]) for m in marks}
-    best = _fit(found, page_points, qr_points, qr_corners)
-    if best.residual > MAX_RESIDUAL and len(found) == 4:
-        for corner in list(found):  # one stained or stapled corner is survivable
-            trial = _fit({k: v for k, v in found.items() if k != corner}, page_points, qr_points, qr_corners)
-            if trial.residual < best.residual:
-                best = trial
+    best = _best_fit(found, page_points, qr_points, qr_corners)
     if best.residual > MAX_RESIDUAL:
         raise RegistrationError(f"the page does not fit its layout (off by {best.residual:.1f} pt); rescan it flat")
     best.missing = [m["corner"] for m in marks if m["corner"] not in found] + best.missing
+    return best
+
+
+def _rough_transform(qr_points: np.ndarray, qr_corners: np.ndarray) -> np.ndarray:
+    """Page points -> picture pixels from the QR code alone (3x3)."""
+    import cv2
+
+    # Rotation, scale and shift only: perspective fitted on a 66 pt symbol extrapolates wildly.
+    similarity, _ = cv2.estimateAffinePartial2D(qr_points.astype(np.float32), qr_corners.astype(np.float32), method=cv2.LMEDS)
+    if similarity is None:
+        raise RegistrationError("the QR code's corners make no sense; rescan the page flat")
+    return np.vstack([similarity, [0.0, 0.0, 1.0]])
+
+
+def _find_mark(gray: np.ndarray, expected: np.ndarray, size: float, reach: float) -> np.ndarray | None:
+    """The square blob of about `size` px nearest to `expected`, within `reach` px, or None."""
+    # Only a window around where the mark should be is searched: fast, and nothing else
+    # square and dark (a filled bubble, the QR code) is ever in reach.
+    x0, y0 = (max(0, int(v - reach)) for v in expected)
+    x1, y1 = int(expected[0] + reach), int(expected[1] + reach)
+    window = gray[y0:y1, x0:x1]
+    if window.shape[0] < size or window.shape[1] < size:
+        return None
+    candidates = _square_blobs(window, size) + (x0, y0)
+    if not candidates.size:
+        return None
+    distance = np.hypot(*(candidates - expected).T)
+    best = int(np.argmin(distance))
+    return candidates[best] if distance[best] <= reach else None
+
+
+def _best_fit(found: dict[str, np.ndarray], page_points: dict, qr_points: np.ndarray,
+              qr_corners: np.ndarray) -> Registration:
+    """The fit over every mark found, or, when that is poor and all four were found, the best
+    fit with one mark left out (one stained or stapled corner is survivable)."""
+    best = _fit(found, page_points, qr_points, qr_corners)
+    if best.residual > MAX_RESIDUAL and len(found) == 4:
+        for corner in list(found):
+            trial = _fit({k: v for k, v in found.items() if k != corner}, page_points, qr_points, qr_corners)
+            if trial.residual < best.residual:
+                best = trial
     return best
 
 

@@ -144,14 +144,7 @@ def _read_bubbles(upright: np.ndarray, page: dict, bands: Bands, result: PageRes
     marks = np.array([[m["x"], m["y"]] for m in page["marks"]], float) * SCALE
     ink = float(np.median(disc_means(flat, marks, page["marks"][0]["size"] * SCALE * 0.3)))
 
-    groups: list[tuple[str, object, np.ndarray, float]] = []  # (kind, what, centres in pt, radius)
-    student = page.get("student_id")
-    if student:
-        for column in student["columns"]:
-            groups.append(("id", column, np.array([[b["x"], b["y"]] for b in column], float), student["radius"]))
-    for item in page["items"]:
-        if item.get("bubbles"):
-            groups.append(("item", item, np.array([[b["x"], b["y"]] for b in item["bubbles"]], float), item["radius"]))
+    groups = _bubble_groups(page)
     values = [darkness(flat, centres * SCALE, radius * SCALE, ink) for _, _, centres, radius in groups]
     every = np.concatenate(values) if values else np.zeros(0)
     empty_level = float(np.median(every)) if every.size else 0.0
@@ -163,38 +156,62 @@ def _read_bubbles(upright: np.ndarray, page: dict, bands: Bands, result: PageRes
     for (kind, what, _, _), group_states in zip(groups, states):
         if kind == "id":
             id_states.append(group_states)
-            continue
-        item = what
-        reader = READERS.get(item["type"])
-        bubble_states = {b["value"]: s for b, s in zip(item["bubbles"], group_states)}
-        reading = reader(bubble_states) if reader else None
-        if dark_page:
-            cell = Cell(item["position"], None, "the page reads as almost all marked (a dark copy?); check it by eye")
-        elif reading is None:
-            cell = Cell(item["position"], None, f"no reading rule for {item['type']} items; type the answer")
         else:
-            cell = Cell(item["position"], reading.cell, reading.reason)
-        if cell.value is None:
-            cell.crop = _crop(upright, item["area"])
-            cell.read = describe_states(bubble_states)
-        result.cells.append(cell)
+            result.cells.append(_item_cell(upright, what, group_states, dark_page))
     for item in page["items"]:
         if "box" in item:  # a short answer: handwriting, read by a person from its crop
             result.cells.append(Cell(item["position"], None, "short answer: read the handwriting and type it",
                                      _crop(upright, item["box"]), short=True))
     result.cells.sort(key=lambda c: c.position)
-    if student:
-        if dark_page:
-            result.student, result.student_reason = None, "the page reads as almost all marked; type the student's ID"
-        else:
-            result.student, result.student_reason = read_student_id(id_states)
-        if result.student is None:
-            xs = [b["x"] for column in student["columns"] for b in column]
-            ys = [b["y"] for column in student["columns"] for b in column]
-            top = min(w["y"] for w in student["write_in"])
-            result.student_crop = _crop(upright, {"x": min(xs) - 8, "y": top, "w": max(xs) - min(xs) + 16,
-                                                  "h": max(ys) - top + 8})
+    if page.get("student_id"):
+        _read_student(upright, page["student_id"], id_states, dark_page, result)
     result.picture = _picture(upright, groups, states, result)
+
+
+def _bubble_groups(page: dict) -> list[tuple[str, object, np.ndarray, float]]:
+    """The page's bubbles in groups read together: (kind, what, centres in pt, radius), the
+    student-ID columns first, then each item with bubbles."""
+    groups: list[tuple[str, object, np.ndarray, float]] = []
+    student = page.get("student_id")
+    if student:
+        for column in student["columns"]:
+            groups.append(("id", column, np.array([[b["x"], b["y"]] for b in column], float), student["radius"]))
+    for item in page["items"]:
+        if item.get("bubbles"):
+            groups.append(("item", item, np.array([[b["x"], b["y"]] for b in item["bubbles"]], float), item["radius"]))
+    return groups
+
+
+def _item_cell(upright: np.ndarray, item: dict, group_states: list[str], dark_page: bool) -> Cell:
+    """The item's reading from its bubbles' states; a cell it cannot read carries its crop."""
+    reader = READERS.get(item["type"])
+    bubble_states = {b["value"]: s for b, s in zip(item["bubbles"], group_states)}
+    reading = reader(bubble_states) if reader else None
+    if dark_page:
+        cell = Cell(item["position"], None, "the page reads as almost all marked (a dark copy?); check it by eye")
+    elif reading is None:
+        cell = Cell(item["position"], None, f"no reading rule for {item['type']} items; type the answer")
+    else:
+        cell = Cell(item["position"], reading.cell, reading.reason)
+    if cell.value is None:
+        cell.crop = _crop(upright, item["area"])
+        cell.read = describe_states(bubble_states)
+    return cell
+
+
+def _read_student(upright: np.ndarray, student: dict, id_states: list[list[str]], dark_page: bool,
+                  result: PageResult) -> None:
+    """The student ID from its columns; when it cannot be read, the crop of the ID block."""
+    if dark_page:
+        result.student, result.student_reason = None, "the page reads as almost all marked; type the student's ID"
+    else:
+        result.student, result.student_reason = read_student_id(id_states)
+    if result.student is None:
+        xs = [b["x"] for column in student["columns"] for b in column]
+        ys = [b["y"] for column in student["columns"] for b in column]
+        top = min(w["y"] for w in student["write_in"])
+        result.student_crop = _crop(upright, {"x": min(xs) - 8, "y": top, "w": max(xs) - min(xs) + 16,
+                                              "h": max(ys) - top + 8})
 
 
 def describe_states(states: dict[str, str]) -> str:
