@@ -24,5 +24,9 @@ def append_html(parent: ET.Element, html: str, namespace: str) -> None:
 
 
 def to_string(root: ET.Element) -> str:
+    """The document with its root's namespace as the default one, whatever namespaces other code
+    registered with ElementTree (a global registry): the same file from the same content."""
     ET.indent(root)
+    if root.tag.startswith("{"):
+        ET.register_namespace("", root.tag[1:].partition("}")[0])
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
