@@ -154,11 +154,16 @@ class ItemGrader:
         """A teacher's decision on a cell: `answer` read and scored in its place, recorded as
         theirs, with what the student wrote kept as the raw cell. A decision that itself needs
         review comes back flagged, for the caller to refuse."""
+        # Kept in the cache too (under a key no cell can be), so counts of outcomes see it.
+        memo = (TEACHER_OVERRIDE, cell, answer)
+        if memo in self.cache:
+            return self.cache[memo]
         decided = self.grade(answer)
         if decided.flag:
             return decided
-        return self._record(display_cell(cell), decided.answer, TEACHER_OVERRIDE, decided.result, decided.points,
-                            decided.max_points, "", decided.value, decided.blank)
+        settled = self.cache[memo] = self._record(display_cell(cell), decided.answer, TEACHER_OVERRIDE, decided.result,
+                                                  decided.points, decided.max_points, "", decided.value, decided.blank)
+        return settled
 
     def _record(self, raw: str, answer: str, method: str, result: str, points: float, max_points: float,
                 flag: str, value: object, blank: bool) -> Outcome:
