@@ -7,6 +7,7 @@ to a temporary name beside its target and renamed into place.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import re
@@ -345,6 +346,9 @@ def run_pool(function: Callable, tasks: list, workers: int, done: Callable, init
     """`done(function(task))` for every task, the calls made on `workers` worker processes, in
     the order they finish; on Ctrl-C (or any error) cancel what is pending and stop the workers.
     `function` and `initializer` must be module-level functions (they are sent to the workers)."""
+    # Forked workers inherit the parent's objects: frozen, the workers' collector never scans
+    # them (a scan would touch, and so copy, every page of a large parent's memory).
+    gc.freeze()
     pool = ProcessPoolExecutor(workers, mp_context=_mp_context(), initializer=_init_pool_worker,
                                initargs=(initializer, initargs))
     try:
@@ -357,6 +361,8 @@ def run_pool(function: Callable, tasks: list, workers: int, done: Callable, init
             process.terminate()
         pool.shutdown(wait=False, cancel_futures=True)
         raise
+    finally:
+        gc.unfreeze()
     pool.shutdown()
 
 
