@@ -117,3 +117,58 @@ def test_regrading_removes_handouts_of_students_no_longer_in_the_class(examdir, 
     result, results = _grade(examdir, second)
     assert "removed 1 handout file from students/" in result.output
     assert sorted(p.name for p in (results / "students").iterdir()) == ["Ann.html", "teacher-notes.txt"]
+
+
+def test_progress_is_reported_for_every_handout(examdir, sheet):
+    from examkit.fileio import read_examset
+    from examkit.grade import grade_files, write_results
+
+    run = grade_files(read_examset(examdir), [sheet])
+    calls: list[tuple[int, int]] = []
+    write_results(run, examdir / "results", pdf=False, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 2), (2, 2)]
+
+
+# Grading whose handout PDFs take far too long: the test interrupts it part way.
+SLOW_HANDOUTS = """
+import os, sys, time
+from pathlib import Path
+from examkit.render import pdf
+folder = sys.argv[1]
+real, main_process = pdf.render_pdf_bytes, os.getpid()
+def slow(html, *args, **kwargs):
+    if os.getpid() == main_process:  # report.pdf, before the handouts
+        return real(html, *args, **kwargs)
+    Path(folder, "started-" + str(time.time())).touch()
+    time.sleep(120)
+pdf.render_pdf_bytes = slow
+from examkit.cli import main
+sys.argv = ["examkit", "grade", folder, sys.argv[2], "--pdf", "--jobs", "2", "-o", sys.argv[3]]
+main()
+"""
+
+
+def test_ctrl_c_stops_the_handouts_with_one_line_and_writes_nothing(examdir, sheet, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from .test_render_failures import ROOT, _alive, _children
+
+    out = tmp_path / "results"
+    process = subprocess.Popen([sys.executable, "-c", SLOW_HANDOUTS, str(examdir), str(sheet), str(out)], cwd=ROOT,
+                               text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while len(list(examdir.glob("started-*"))) < 2:  # both workers are busy on a handout
+        assert time.monotonic() < deadline and process.poll() is None, process.communicate()
+        time.sleep(0.1)
+    workers = _children(process.pid)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=10)  # the handouts would take minutes
+    assert process.returncode == 1 and "Traceback" not in err
+    (line,) = err.splitlines()
+    assert "interrupted after 0 of 2 handout PDFs: no results written; grade again" in line
+    time.sleep(0.5)
+    assert not [pid for pid in workers if _alive(pid)]
+    assert not out.exists() or not [p for p in out.rglob("*") if p.is_file()]
