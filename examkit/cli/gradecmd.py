@@ -56,7 +56,7 @@ def _partial(value: str | None) -> list[str] | None:
               help="Write report.pdf and each handout's PDF.  [default: report.pdf for classes of up to 300 students]")
 @click.option("--no-report", is_flag=True, help="Write the CSV files only.")
 @click.option("--templates", "templates_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Folder with your own report.html.j2 (others fall back to the shipped templates).")
+              help="Folder with your own report.html.j2, handout.html.j2 or report.css (others fall back to the shipped templates).")
 def grade_command(examdir: Path, responses: tuple[Path, ...], out_dir: Path | None, threshold: float,
                   partial: str | None, negative: float | None, void: tuple[str, ...], accept: tuple[str, ...],
                   form: str | None, fmt: str | None, encoding: str | None, strict: bool, pdf: bool | None,

@@ -79,8 +79,9 @@ class Sheet:
         quiz = sum(1 for c in self.columns if c.role == "quiz")
         if quiz:
             # A Forms quiz has one or two of these per question: their count says enough.
+            shapes = "... [Score], ... [Feedback]" if self.kind == "google" else "Points - ..., Feedback - ..."
             lines.append(f"  set aside: {quiz} column{'s' if quiz > 1 else ''} of the form's own points and feedback, "
-                         "ignored (Points - ..., Feedback - ...)")
+                         f"ignored ({shapes})")
         lines.extend(f"  note: {n}" for n in self.notes)
         return lines
 
