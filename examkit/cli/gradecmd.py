@@ -64,7 +64,7 @@ def grade_command(examdir: Path, responses: tuple[Path, ...], out_dir: Path | No
                   overrides_files: tuple[Path, ...], handouts: bool | None, jobs: int | None) -> None:
     """Grade answer sheets against the exam set in EXAMDIR; write scores, audit, item analysis and report.
 
-    RESPONSES are CSV (student,form,1,2,... or q1,q2,...), JSON or YAML answer files, or
+    RESPONSES are CSV (student,form,1,2,... or q1,q2,...), JSON, YAML or .xlsx answer files, or
     Google Forms / Microsoft Forms exports. Each input row comes out in scores.csv, graded or
     flagged with the reason; responses.csv records how every answer was read.
     """
