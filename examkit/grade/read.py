@@ -57,13 +57,7 @@ class Sheet:
 
     def mapping(self) -> list[str]:
         """How the columns were understood, one line each, for the user to check."""
-        if self.worksheet is not None:
-            how = f" (workbook, sheet '{self.worksheet}')"
-        elif self.kind not in ("json", "yaml"):
-            how = f" ({_show_encoding(self.encoding)}, '{_show_delimiter(self.delimiter)}'-separated)"
-        else:
-            how = ""
-        lines = [f"{self.name}: {KIND_NAMES.get(self.kind, self.kind)}{how}"]
+        lines = [f"{self.name}: {KIND_NAMES.get(self.kind, self.kind)}{self._how_read()}"]
         answers = [c for c in self.columns if c.role in ("answer", "grid")]
         positional = [c for c in answers if c.position]
         if positional and len(positional) == len(answers) and self.kind in ("csv", "json", "yaml"):
@@ -76,14 +70,26 @@ class Sheet:
             found = [c for c in self.columns if c.role == role]
             if found:
                 lines.append(f"  {title}: " + ", ".join(f'"{c.label}"' for c in found))
-        quiz = sum(1 for c in self.columns if c.role == "quiz")
-        if quiz:
-            # A Forms quiz has one or two of these per question: their count says enough.
-            shapes = "... [Score], ... [Feedback]" if self.kind == "google" else "Points - ..., Feedback - ..."
-            lines.append(f"  set aside: {quiz} column{'s' if quiz > 1 else ''} of the form's own points and feedback, "
-                         f"ignored ({shapes})")
+        lines.extend(self._set_aside())
         lines.extend(f"  note: {n}" for n in self.notes)
         return lines
+
+    def _how_read(self) -> str:
+        if self.worksheet is not None:
+            return f" (workbook, sheet '{self.worksheet}')"
+        if self.kind in ("json", "yaml"):
+            return ""
+        return f" ({_show_encoding(self.encoding)}, '{_show_delimiter(self.delimiter)}'-separated)"
+
+    def _set_aside(self) -> list[str]:
+        """The Forms quiz's own points and feedback columns, counted: one or two per question,
+        their titles would bury the mapping."""
+        quiz = sum(1 for c in self.columns if c.role == "quiz")
+        if not quiz:
+            return []
+        shapes = "... [Score], ... [Feedback]" if self.kind == "google" else "Points - ..., Feedback - ..."
+        return [f"  set aside: {quiz} column{'s' if quiz > 1 else ''} of the form's own points and feedback, "
+                f"ignored ({shapes})"]
 
 
 def read_sheet(path: Path, examset: ExamSet, *, fmt: str | None = None, encoding: str | None = None) -> Sheet:
