@@ -48,6 +48,7 @@ bench: install-test
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/render_speed.py
 	$(BIN)/python bench/grade.py
+	$(BIN)/python bench/report.py
 	$(BIN)/python bench/scan.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/examset.py

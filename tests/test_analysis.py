@@ -36,6 +36,8 @@ Item 3: x = 1,0,1,0,0, r = 2,2,1,1,0; mean x 0.4, mean r 1.2.
 
 from __future__ import annotations
 
+import functools
+
 from pathlib import Path
 
 import pytest
@@ -110,7 +112,9 @@ def test_analysis_of_a_graded_class_with_choices_and_flags(tmp_path):
     form_a = next(a for a in analyse_run(run) if a.form == "A")
     first = form_a.items[0]
     assert first.choices == [("A", 3, True), ("B", 1, False), ("C", 0, False), ("D", 0, False), ("blank", 1, False)]
-    assert "distractors C, D chosen by nobody" in first.flags
+    # Five students: too few to judge discrimination or unused distractors, so no alarm is raised.
+    assert "discrimination and distractors unreliable: 5 students (fewer than 30)" in first.flags
+    assert not any("chosen by nobody" in f for f in first.flags)
     assert first.stats.facility == pytest.approx(60.0)
     short = form_a.items[4]
     assert short.choices[:2] == [("chunking", 2, True), ("chunks", 1, True)]
@@ -122,14 +126,32 @@ def test_analysis_of_a_graded_class_with_choices_and_flags(tmp_path):
     assert "item analysis leaves out forms nobody's answers were graded on: B" in run.notes
 
 
+def test_item_flags_below_thirty_students_mark_discrimination_unreliable():
+    from examkit.grade.analysis import RELIABLE_FROM, item_flags
+    from examkit.grade.key import ItemKey
+
+    assert RELIABLE_FROM == 30
+    examset = read_examset(Path(__file__).parent / "fixtures" / "grade" / "examset.json")
+    key = ItemKey("A", examset.form("A").items[0])
+    choices = [("A", 3, True), ("B", 1, False), ("C", 0, False), ("D", 0, False)]
+    reversed_marks = [[0, 1, 1], [0, 1, 1], [0, 1, 1], [1, 1, 0], [1, 0, 0]]
+    small = item_statistics(reversed_marks * 5, [1, 1, 1])[0]       # 25 students
+    large = item_statistics(reversed_marks * 6, [1, 1, 1])[0]       # 30 students
+    assert small.discrimination < 0 and large.discrimination < 0
+    assert item_flags(key, small, choices) == ["discrimination and distractors unreliable: 25 students (fewer than 30)"]
+    assert item_flags(key, large, choices) == ["negative discrimination", "distractors C, D chosen by nobody"]
+
+
 def test_item_flags_from_the_hand_computed_statistics():
-    from examkit.grade.analysis import item_flags
+    from examkit.grade import analysis
     from examkit.grade.key import ItemKey
 
     examset = read_examset(Path(__file__).parent / "fixtures" / "grade" / "examset.json")
     key = ItemKey("A", examset.form("A").items[0])  # a single-choice item, options A-D
     choices = [("A", 3, True), ("B", 1, False), ("C", 1, False), ("D", 1, False)]
     one, two, three = item_statistics(MARKS, [1, 1, 1])
+    # The formulas themselves, on a hand-computed class of five: no minimum group size here.
+    item_flags = functools.partial(analysis.item_flags, reliable_from=2)
     assert item_flags(key, one, choices) == []                          # efficiency 100%
     assert item_flags(key, two, choices) == ["dubious: discriminative efficiency 0% (below 15%)"]
     assert item_flags(key, three, choices) == []                        # efficiency 37.5%

@@ -273,3 +273,75 @@ def test_a_grid_row_named_feedback_is_an_answer_not_the_quiz_feedback_column(tmp
     mapping = "\n".join(run.sheets[0].mapping())
     assert 'row "Feedback"' in mapping and "points and feedback, ignored" not in mapping
     assert run.results[0].outcomes[3].points == 1  # all three rows read: full marks for the matching item
+
+
+def _forms_workbook(path: Path) -> Path:
+    """A Microsoft Forms download as it comes: an .xlsx with typed cells (ID a number, times
+    Excel datetimes), built here from the CSV fixture's rows."""
+    import csv
+    import datetime
+
+    import openpyxl
+
+    with (FIXTURES / "microsoft-forms-export.csv").open(encoding="utf-8-sig", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sheet1"
+    sheet.append(header)
+    for row in rows:
+        typed: list = list(row)
+        typed[0] = int(row[0])
+        for column in (1, 2):
+            typed[column] = datetime.datetime.strptime(row[column], "%m/%d/%y %H:%M:%S")
+        typed[5] = int(row[5])
+        typed[9] = int(row[9]) if row[9] else None  # "Points - ..." as numbers
+        sheet.append([None if cell == "" else cell for cell in typed])
+    book.save(path)
+    return path
+
+
+def test_a_microsoft_forms_workbook_is_read_directly(tmp_path, examset):
+    workbook = _forms_workbook(tmp_path / "Quiz(1-3).xlsx")
+    run = grade_files(examset, [workbook], GradeOptions(form="A"))
+    # The same students and scores as the CSV a teacher would have had to save it as.
+    assert summary(run) == [("Ann Lee", "A", 7, "graded"), ("Eli Fox", "A", 2, "graded"), ("3", "A", 0, "flagged")]
+    assert run.results[0].source == "Quiz(1-3).xlsx:2"
+    eli = run.results[1].outcomes
+    assert (eli[2].raw, eli[2].answer) == ("Pre-training;Data selection;Fine-tuning;Evaluation;", "C,B,A,D")
+    mapping = run.sheets[0].mapping()
+    assert mapping[0] == "Quiz(1-3).xlsx: Microsoft Forms export (workbook, sheet 'Sheet1')"
+    # The question mapping line by line; the 12 points and feedback columns as one count.
+    assert any("-> item tok-single" in line for line in mapping)
+    assert "  set aside: 12 columns of the form's own points and feedback, ignored (Points - ..., Feedback - ...)" \
+        in mapping
+    assert not any("Points - Which term" in line for line in mapping)
+
+
+def test_workbook_cells_read_as_a_csv_export_writes_them():
+    import datetime
+
+    from examkit.grade.read import cell_text
+
+    assert cell_text(datetime.datetime(2025, 3, 4, 10, 1, 12)) == "2025-03-04 10:01:12"
+    assert cell_text(datetime.date(2025, 3, 4)) == "2025-03-04"
+    assert [cell_text(v) for v in (3.0, 2.5, 7, None, True, " B ")] == ["3", "2.5", "7", "", "true", " B "]
+
+
+def test_a_canonical_sheet_saved_as_a_workbook_grades_like_its_csv(tmp_path, examset):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["student", "form", 1, 2, 3, 4, 5, 6, 7])  # numbers as headers, as Google Sheets keeps them
+    sheet.append(["Ann", "A", "A", "A,C", "B,C,A,D", "1-B;2-A;3-D", "chunking", "B", "feedback"])
+    book.save(tmp_path / "answers.xlsx")
+    run = grade_files(examset, [tmp_path / "answers.xlsx"])
+    assert summary(run) == [("Ann", "A", 7, "graded")]
+
+
+def test_an_old_xls_workbook_is_refused_with_the_way_out(tmp_path, examset):
+    workbook = tmp_path / "answers.xls"
+    workbook.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64)
+    with pytest.raises(ExamkitError, match=r"answers.xls: this is an old Excel workbook \(.xls\).*save it as .xlsx"):
+        grade_files(examset, [workbook])

@@ -30,6 +30,10 @@ GROUP_SHARE = 0.27
 EASY_ABOVE = 90.0       # facility (%) above which an item tells strong and weak students apart poorly
 HARD_BELOW = 25.0       # facility (%) below the chance level of a four-option item
 DUBIOUS_EFFICIENCY = 15.0
+# Below this many students on a form, discrimination and unused distractors say more about
+# chance than about the item: they are marked unreliable instead of raising alarms.
+RELIABLE_FROM = 30
+UNRELIABLE = "discrimination and distractors unreliable"
 
 
 @dataclass
@@ -329,8 +333,10 @@ def choice_counts(key, outcomes: Counter) -> list[tuple[str, int, bool]]:
     return result
 
 
-def item_flags(key, stats: ItemStatistics, choices: list[tuple[str, int, bool]]) -> list[str]:
-    """What a teacher should look at: voided, too easy or hard, negative or dubious discrimination, unused distractors."""
+def item_flags(key, stats: ItemStatistics, choices: list[tuple[str, int, bool]],
+               reliable_from: int = RELIABLE_FROM) -> list[str]:
+    """What a teacher should look at: voided, too easy or hard, negative or dubious discrimination,
+    unused distractors; the last three only with `reliable_from` students or more."""
     if key.voided:
         return ["voided"]
     flags = []
@@ -340,6 +346,9 @@ def item_flags(key, stats: ItemStatistics, choices: list[tuple[str, int, bool]])
         flags.append("too easy")
     if stats.facility is not None and stats.facility < HARD_BELOW:
         flags.append("too hard")
+    if stats.n < reliable_from:
+        flags.append(f"{UNRELIABLE}: {stats.n} students (fewer than {reliable_from})")
+        return flags
     if stats.discrimination is not None and stats.discrimination < 0:
         flags.append("negative discrimination")
     if stats.efficiency is not None and 0 <= stats.efficiency < DUBIOUS_EFFICIENCY:

@@ -9,6 +9,7 @@ scales to large classes.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
@@ -21,12 +22,15 @@ from .columns import Column, form_letter, student_columns
 from .key import ItemKey
 from .match import DEFAULT_THRESHOLD
 from .notation import ANSWER, parse_rank, read_answer
+from .overrides import Overrides
 from .read import Sheet, read_sheet
 from .score import PARTIAL_TYPES, ItemGrader, Outcome, Rules
 
 _points = attrgetter("points")
 # No typed answer is this long; a longer cell is a paste gone wrong, flagged and not read.
 MAX_CELL_CHARS = 10_000
+# How the reason for an answer under review starts: "position 5: ...".
+REVIEW_REASON = "position "
 
 
 @dataclass
@@ -41,6 +45,8 @@ class GradeOptions:
     form: str | None = None
     fmt: str | None = None
     encoding: str | None = None
+    overrides: list[str] = field(default_factory=list)  # STUDENT:POSITION=ANSWER, the teacher's decisions
+    overrides_files: list[Path] = field(default_factory=list)  # CSV files of student,position,answer
 
 
 class StudentResult:
@@ -76,6 +82,15 @@ class StudentResult:
     @property
     def reason(self) -> str:
         return "; ".join(self.reasons)
+
+    @property
+    def pending(self) -> bool:
+        """Whether answers of this row still wait for a teacher's review (see --override)."""
+        return any(r.startswith(REVIEW_REASON) for r in self.reasons)
+
+    @property
+    def flagged_answers(self) -> int:
+        return sum(1 for r in self.reasons if r.startswith(REVIEW_REASON))
 
     @property
     def percent(self) -> float | None:
@@ -180,6 +195,10 @@ class Grader:
         for key, reading in readings:
             key.extra.append(reading.value)
 
+    @functools.cached_property
+    def overrides(self) -> Overrides:
+        return Overrides.of(self.options.overrides, self.options.overrides_files)
+
     # ----------------------------------------------------------------------- sheets
 
     def grade_sheet(self, sheet: Sheet) -> Iterator[StudentResult]:
@@ -236,6 +255,7 @@ class _SheetGrading:
         self.plans: dict[str, _Plan] = {}
         self.form_letters: dict[str, str | None] = {}
         self.fixed_form = self._fixed_form()
+        self.overrides = grader.overrides
 
     def _fixed_form(self) -> str | None:
         """The form of every row when the sheet cannot say it: --form, a single form, or the only fit."""
@@ -420,7 +440,11 @@ class _SheetGrading:
         values = plan.values(cells)
         caches = self.grader.caches[letter]
         # One dictionary lookup per cell; only a value never seen before is read and scored.
-        result.outcomes = outcomes = tuple(map(dict.__getitem__, caches, values))
+        outcomes = tuple(map(dict.__getitem__, caches, values))
+        if self.overrides:
+            outcomes = self.overrides.settle(result.student, letter, values, outcomes, self.grader.keys[letter],
+                                             self.grader.graders[letter])
+        result.outcomes = outcomes
         result.marks = marks = tuple(map(_points, outcomes))
         result.points = sum(marks)
         result.max_points = self.grader.max_points[letter]
@@ -434,7 +458,7 @@ class _SheetGrading:
         if not self.grader.flagged_outcomes[letter].isdisjoint(outcomes):
             for outcome, key in zip(outcomes, self.grader.keys[letter]):
                 if outcome.flag:
-                    reasons.append(f"position {key.position}: {outcome.flag}")
+                    reasons.append(f"{REVIEW_REASON}{key.position}: {outcome.flag}")
         answered = not self.grader.blank_outcomes[letter].issuperset(outcomes)
         if not answered:
             reasons.insert(0, "no answers")
@@ -534,4 +558,5 @@ def grade_files(examset: ExamSet, paths: Iterable[Path], options: GradeOptions |
     with collector_paused(keep=True):
         for sheet in sheets:
             results.extend(grader.grade_sheet(sheet))
+    grader.overrides.check_used()
     return GradeRun(examset, grader.rules, options, grader.keys, sheets, results, grader.graders)

@@ -45,6 +45,7 @@ class Sheet:
     encoding: str = "utf-8"
     delimiter: str = ","
     notes: list[str] = field(default_factory=list)
+    worksheet: str | None = None  # the worksheet read, for a workbook (.xlsx)
 
     @property
     def name(self) -> str:
@@ -56,8 +57,7 @@ class Sheet:
 
     def mapping(self) -> list[str]:
         """How the columns were understood, one line each, for the user to check."""
-        lines = [f"{self.name}: {KIND_NAMES.get(self.kind, self.kind)}"
-                 + (f" ({_show_encoding(self.encoding)}, '{_show_delimiter(self.delimiter)}'-separated)" if self.kind not in ("json", "yaml") else "")]
+        lines = [f"{self.name}: {KIND_NAMES.get(self.kind, self.kind)}{self._how_read()}"]
         answers = [c for c in self.columns if c.role in ("answer", "grid")]
         positional = [c for c in answers if c.position]
         if positional and len(positional) == len(answers) and self.kind in ("csv", "json", "yaml"):
@@ -66,12 +66,30 @@ class Sheet:
         else:
             lines.extend(f"  {c.describe()}" for c in answers)
         for role, title in (("student", "student"), ("form", "form"), ("extra", "not graded, kept in responses.csv"),
-                            ("quiz", "the form's own points and feedback, ignored"), ("meta", "ignored")):
+                            ("meta", "ignored")):
             found = [c for c in self.columns if c.role == role]
             if found:
                 lines.append(f"  {title}: " + ", ".join(f'"{c.label}"' for c in found))
+        lines.extend(self._set_aside())
         lines.extend(f"  note: {n}" for n in self.notes)
         return lines
+
+    def _how_read(self) -> str:
+        if self.worksheet is not None:
+            return f" (workbook, sheet '{self.worksheet}')"
+        if self.kind in ("json", "yaml"):
+            return ""
+        return f" ({_show_encoding(self.encoding)}, '{_show_delimiter(self.delimiter)}'-separated)"
+
+    def _set_aside(self) -> list[str]:
+        """The Forms quiz's own points and feedback columns, counted: one or two per question,
+        their titles would bury the mapping."""
+        quiz = sum(1 for c in self.columns if c.role == "quiz")
+        if not quiz:
+            return []
+        shapes = "... [Score], ... [Feedback]" if self.kind == "google" else "Points - ..., Feedback - ..."
+        return [f"  set aside: {quiz} column{'s' if quiz > 1 else ''} of the form's own points and feedback, "
+                f"ignored ({shapes})"]
 
 
 def read_sheet(path: Path, examset: ExamSet, *, fmt: str | None = None, encoding: str | None = None) -> Sheet:
@@ -84,9 +102,11 @@ def read_sheet(path: Path, examset: ExamSet, *, fmt: str | None = None, encoding
         raise ExamkitError(Problem(shown, None, f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}"))
     with path.open("rb") as handle:
         head = handle.read(16)
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ExamkitError(Problem(shown, None, "this is a spreadsheet workbook, not a text file; save it as CSV "
-                                                "(in Excel: File > Save As > CSV UTF-8) and grade that"))
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ExamkitError(Problem(shown, None, "this is an old Excel workbook (.xls), which examkit does not read; "
+                                                "save it as .xlsx, or as CSV (File > Save As > CSV UTF-8)"))
+    if head.startswith(b"PK\x03\x04"):
+        return _workbook_sheet(path, examset, fmt)
     what = _not_answers(head)
     if what:
         raise ExamkitError(Problem(shown, None, f"this is {what}, not an answer file; grade the answers as CSV, "
@@ -180,13 +200,23 @@ def _csv_sheet(path: Path, examset: ExamSet, fmt: str | None, requested: str | N
     delimiter = sniff_delimiter(sample)
     reader = csv.reader(stream, delimiter=delimiter)
     rows = _csv_rows(reader, stream, path, encoding, requested)
+    try:
+        return _headed_sheet(path, examset, fmt, rows, encoding=encoding, delimiter=delimiter)
+    except ExamkitError:
+        stream.close()
+        raise
+
+
+def _headed_sheet(path: Path, examset: ExamSet, fmt: str | None, rows: Iterator[tuple[str, list[str]]],
+                  **where) -> Sheet:
+    """A sheet whose first non-empty row is its header: CSV or a workbook's worksheet."""
+    shown = display_path(path)
     header: list[str] | None = None
     for _, cells in rows:
         if any(c.strip() for c in cells):
             header = [c.replace("\ufeff", "").strip() for c in cells]
             break
     if header is None:
-        stream.close()
         raise ExamkitError(Problem(shown, None, "the file has no header row and no answers; export it again"))
     kind = fmt if fmt in ("google", "microsoft") else None
     if fmt is None:
@@ -200,9 +230,65 @@ def _csv_sheet(path: Path, examset: ExamSet, fmt: str | None, requested: str | N
         check_unique(columns, shown)
     else:
         columns = map_question_columns(header, examset, kind, shown)
-    sheet = Sheet(path, kind, columns, rows, encoding, delimiter)
+    sheet = Sheet(path, kind, columns, rows, **where)
     _require_answers(sheet, shown)
     return sheet
+
+
+# --------------------------------------------------------------------------- workbooks
+
+
+def _workbook_sheet(path: Path, examset: ExamSet, fmt: str | None) -> Sheet:
+    """The first worksheet of an .xlsx workbook (Microsoft Forms downloads one, and so can Google
+    Sheets), its typed cells written as the text a CSV export would hold."""
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    shown = display_path(path)
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ExamkitError(Problem(shown, None, f"this is a spreadsheet workbook examkit cannot read ({exc}); "
+                                                "save it again as .xlsx, or save it as CSV (File > Save As > CSV "
+                                                "UTF-8) and grade that")) from None
+    worksheet = workbook.worksheets[0] if workbook.worksheets else None
+    if worksheet is None:
+        workbook.close()
+        raise ExamkitError(Problem(shown, None, "the workbook has no worksheet; export the responses again"))
+    name = path.name
+
+    def rows() -> Iterator[tuple[str, list[str]]]:
+        try:
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                yield f"{name}:{number}", [cell_text(v) for v in values]
+        finally:
+            workbook.close()
+
+    stream = rows()
+    try:
+        return _headed_sheet(path, examset, fmt, stream, worksheet=worksheet.title)
+    except ExamkitError:
+        stream.close()
+        raise
+
+
+def cell_text(value) -> str:
+    """A workbook cell as the text a CSV export holds: dates as ISO dates, 3.0 as 3, empty as ''."""
+    import datetime
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def sniff_delimiter(sample: str) -> str:

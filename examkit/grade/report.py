@@ -1,4 +1,4 @@
-"""report.html (and report.pdf): the class summary and one feedback page per student.
+"""report.html (and report.pdf): the class list and summary; handouts: one feedback page per student.
 
 The context is plain data computed here (pure functions); the template only lays it out, with
 autoescaping on. The score chart is an inline SVG whose geometry is computed here, so the
@@ -13,13 +13,14 @@ from pathlib import Path
 
 from ..errors import ExamkitError
 from ..numbers import fixed, format_number, percent
-from .analysis import FormAnalysis
+from .analysis import UNRELIABLE, FormAnalysis
 from .grader import GradeRun, StudentResult
 from .key import ItemKey
 from .results import ObjectiveColumns, format_choices, scaled_and_result
 from .score import CORRECT, UNANSWERED, VOIDED, Outcome
 
 REPORT_TEMPLATE = "report.html.j2"
+HANDOUT_TEMPLATE = "handout.html.j2"
 WORST_ITEMS = 8
 _BINS = 10
 _CHART_W, _CHART_H, _MARGIN, _AXIS = 520, 200, 24, 40
@@ -104,25 +105,51 @@ def student_page(run: GradeRun, objectives: ObjectiveColumns, result: StudentRes
 
 
 def report_context(run: GradeRun, analyses: list[FormAnalysis], objectives: ObjectiveColumns | None = None,
-                   *, feedback: bool = True) -> dict:
-    """Everything report.html shows, as plain data."""
+                   *, handouts: dict[int, str] | None = None) -> dict:
+    """Everything report.html shows, as plain data; `handouts` maps a row's index in
+    `run.results` to its handout's path relative to the report, for a link."""
+    from .analysis import RELIABLE_FROM
+
     objectives = objectives or ObjectiveColumns.of(run)
     examset = run.examset
     counted = [r for r in run.results if r.counted]
     percents = [r.percent for r in counted if r.percent is not None]
+    worst = _worst_items(analyses)
     return {
         "title": examset.title, "exam_title": examset.exam_title or examset.exam, "scoring": examset.scoring,
         "rules": _rules_applied(run),
+        "classlist": class_list(run, handouts or {}),
         "summary": _class_summary(run, counted, percents), "chart": histogram(percents),
         "objectives": _objective_rows(objectives, counted),
         "flagged": [{"student": r.student or "(no name)", "form": r.form, "source": r.source, "reasons": r.reasons}
                     for r in run.results if r.flagged],
-        "worst": _worst_items(analyses),
+        "worst": worst, "small_groups": any(i["unreliable"] for i in worst), "reliable_from": RELIABLE_FROM,
         "forms": [{"form": a.form, "test": a.test} for a in analyses],
         "sheets": [s.mapping() for s in run.sheets],
-        "students": [student_page(run, objectives, r) for r in run.results if r.graded] if feedback else [],
-        "feedback": feedback,
     }
+
+
+def class_list(run: GradeRun, handouts: dict[int, str]) -> list[dict]:
+    """One line per input row, in input order: who, form, points, percent, scaled score, verdict,
+    and how many answers wait for review (the sort keys are given raw for the page's script)."""
+    rows = []
+    for index, r in enumerate(run.results):
+        scaled, verdict = scaled_and_result(run, r)
+        graded = r.points is not None
+        rows.append({"student": r.student or "(no name)", "form": r.form, "handout": handouts.get(index, ""),
+                     "points": f"{format_number(r.points)} / {format_number(r.max_points)}" if graded else "",
+                     "points_value": format_number(r.points) if graded else "",
+                     "percent": percent(r.percent) if graded else "", "percent_value": fixed(r.percent, 1) if graded else "",
+                     "scaled": scaled, "verdict": verdict, "status": r.status if graded else "not graded",
+                     "flags": r.flagged_answers, "flagged": r.flagged})
+    return rows
+
+
+def handout_context(run: GradeRun, objectives: ObjectiveColumns, result: StudentResult) -> dict:
+    """Everything one student's handout shows: their row alone, never another student's."""
+    examset = run.examset
+    return {"title": examset.title, "exam_title": examset.exam_title or examset.exam,
+            "s": student_page(run, objectives, result)}
 
 
 def _rules_applied(run: GradeRun) -> dict:
@@ -165,23 +192,34 @@ def _worst_items(analyses: list[FormAnalysis]) -> list[dict]:
     worst = sorted(items, key=lambda i: (i.stats.facility, i.stats.discrimination or 0.0, i.form, i.position))
     worst = worst[:WORST_ITEMS] + [i for i in worst[WORST_ITEMS:] if "negative discrimination" in i.flags]
     return [{"form": i.form, "position": i.position, "item_id": i.item_id, "stem": i.stem, "stats": i.stats,
-             "choices": format_choices(i.choices), "flags": i.flags} for i in worst]
+             "choices": format_choices(i.choices), "flags": i.flags,
+             "unreliable": any(f.startswith(UNRELIABLE) for f in i.flags)} for i in worst]
 
 
-def render_report(run: GradeRun, analyses: list[FormAnalysis], objectives: ObjectiveColumns | None = None,
-                  *, templates_dir: Path | None = None, feedback: bool = True) -> str:
-    import jinja2
-
+def report_environment(templates_dir: Path | None = None):
     from ..render.html import make_environment
-    from ..render.sandbox import template_problem
 
     env = make_environment(templates_dir)
     env.filters["pct"] = percent
     env.filters["num"] = fixed
+    return env
+
+
+def render_template(env, name: str, context: dict) -> str:
+    import jinja2
+
+    from ..render.sandbox import template_problem
+
     try:
-        return env.get_template(REPORT_TEMPLATE).render(**report_context(run, analyses, objectives, feedback=feedback))
+        return env.get_template(name).render(**context)
     except jinja2.TemplateError as exc:
-        raise ExamkitError(template_problem(exc, REPORT_TEMPLATE)) from None
+        raise ExamkitError(template_problem(exc, name)) from None
+
+
+def render_report(run: GradeRun, analyses: list[FormAnalysis], objectives: ObjectiveColumns | None = None,
+                  *, templates_dir: Path | None = None, handouts: dict[int, str] | None = None) -> str:
+    return render_template(report_environment(templates_dir), REPORT_TEMPLATE,
+                           report_context(run, analyses, objectives, handouts=handouts))
 
 
 def write_report_pdf(html: str, target: Path, templates_dir: Path | None = None) -> None:

@@ -32,6 +32,9 @@ RESULT_FILES = frozenset({SCORES_FILE, RESPONSES_FILE, ITEM_ANALYSIS_FILE, FORM_
 RESPONSE_HEADER = ["student", "form", "position", "item_id", "objective", "type", "raw", "answer", "method",
                    "result", "points", "max_points", "flag"]
 _line = attrgetter("line")
+PENDING = "pending review"
+# Objective columns of scores.csv hold percentages, and say so: "aif-c01:2.1.1 %".
+OBJECTIVE_SUFFIX = " %"
 # A cell the csv module would quote (minimal quoting): it holds a delimiter, quote or line break.
 _NEEDS_QUOTES = re.compile(r'[,"\r\n]')
 
@@ -39,8 +42,9 @@ _NEEDS_QUOTES = re.compile(r'[,"\r\n]')
 class Staging:
     """Temporary files beside their targets, renamed into place together by `commit()`."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, owned=RESULT_FILES.__contains__):
         self.folder = folder
+        self.owned = owned  # which names of the folder are ours: those of an earlier run not written now go
         self.staged: list[tuple[str, Path]] = []
         self.removed: list[str] = []
 
@@ -69,7 +73,7 @@ class Staging:
         done = [target for _, target in self.staged]
         self.staged = []
         # Results of an earlier run that this run did not write would not match it: remove them.
-        self.removed = remove_stale(self.folder, RESULT_FILES.__contains__, keep={p.name for p in done})
+        self.removed = remove_stale(self.folder, self.owned, keep={p.name for p in done})
         return done
 
     def discard(self) -> None:
@@ -101,10 +105,13 @@ class ObjectiveColumns:
         # The exam set lists objectives in the order of the tree; any it lacks go last.
         candidates = [*run.examset.objectives, *sorted(item_objectives - set(run.examset.objectives))]
         ids = [o for o in candidates if any(_covers(o, i) for i in item_objectives)]
+        items = {o: {letter: [i for i, k in enumerate(keys) if not k.voided and _covers(o, k.objective)]
+                     for letter, keys in run.keys.used().items()} for o in ids}
+        ids = [o for o in ids if not _same_as_only_child(o, ids, items)]
         members: dict[str, list[list[int]]] = {}
         maxima: dict[str, list[float]] = {}
         for letter, keys in run.keys.used().items():
-            members[letter] = [[i for i, k in enumerate(keys) if not k.voided and _covers(o, k.objective)] for o in ids]
+            members[letter] = [items[o][letter] for o in ids]
             maxima[letter] = [sum(keys[i].points for i in idx) for idx in members[letter]]
         titles = {o: run.examset.objectives.get(o, o) for o in ids}
         return cls(ids, titles, members, maxima)
@@ -123,6 +130,14 @@ def _picker(indices: list[int]):
         index = indices[0]
         return lambda values: (values[index],)
     return itemgetter(*indices)
+
+
+def _same_as_only_child(objective: str, ids: list[str], items: dict[str, dict[str, list[int]]]) -> bool:
+    """A parent with one child objective and no items of its own scores what the child does:
+    its column would only repeat the child's."""
+    below = [o for o in ids if o != objective and _covers(objective, o)]
+    children = [o for o in below if not any(p != o and _covers(p, o) for p in below)]
+    return len(children) == 1 and items[children[0]] == items[objective]
 
 
 def _covers(objective: str, item_objective: str) -> bool:
@@ -145,7 +160,9 @@ def scaled_and_result(run: GradeRun, result: StudentResult) -> tuple[str, str]:
         value = int(low + (high - low) * share + 0.5)
         scaled = str(value)
     verdict = ""
-    if scoring.pass_mark is not None:
+    if scoring.pass_mark is not None and result.pending:
+        verdict = PENDING  # neither pass nor fail until the teacher settles the flagged answers
+    elif scoring.pass_mark is not None:
         verdict = "pass" if value >= scoring.pass_mark - 1e-9 else "fail"
     return scaled, verdict
 
@@ -156,7 +173,7 @@ def score_header(run: GradeRun, objectives: ObjectiveColumns) -> list[str]:
         header.append("scaled_score")
     if run.examset.scoring.pass_mark is not None:
         header.append("result")
-    return header + objectives.ids + ["source"]
+    return header + [o + OBJECTIVE_SUFFIX for o in objectives.ids] + ["source"]
 
 
 class ScoreRows:
@@ -171,7 +188,7 @@ class ScoreRows:
         self._shares: dict[tuple[float, float], str] = {}
 
     def _total(self, result: StudentResult) -> list[str]:
-        key = (result.points, result.max_points)
+        key = (result.points, result.max_points, result.pending)
         cells = self._totals.get(key)
         if cells is None:
             cells = [format_number(result.points), format_number(result.max_points), fixed(result.percent, 1)]

@@ -23,6 +23,8 @@ from .numeric import close
 PARTIAL_TYPES = ("multiple", "matching", "ordering")
 # The `result` column of responses.csv.
 CORRECT, PARTIAL, WRONG, UNANSWERED, REVIEW, VOIDED = "correct", "partial", "wrong", "blank", "review", "voided"
+# The `method` column of an answer the teacher settled (--override).
+TEACHER_OVERRIDE = "teacher override"
 
 
 @dataclass(frozen=True)
@@ -144,14 +146,34 @@ class ItemGrader:
             method += " (accepted later)"
         elif reading.note and not reading.flagged:
             method += f" ({reading.note})"
+        # Blank by what was written, not by the result: a blank cell of a voided item is still blank.
+        return self._record(raw, answer, method, result, points, max_points, flag, reading.value,
+                            reading.status == BLANK)
+
+    def settle(self, cell: str | tuple, answer: str) -> Outcome:
+        """A teacher's decision on a cell: `answer` read and scored in its place, recorded as
+        theirs, with what the student wrote kept as the raw cell. A decision that itself needs
+        review comes back flagged, for the caller to refuse."""
+        # Kept in the cache too (under a key no cell can be), so counts of outcomes see it.
+        memo = (TEACHER_OVERRIDE, cell, answer)
+        if memo in self.cache:
+            return self.cache[memo]
+        decided = self.grade(answer)
+        if decided.flag:
+            return decided
+        settled = self.cache[memo] = self._record(display_cell(cell), decided.answer, TEACHER_OVERRIDE, decided.result,
+                                                  decided.points, decided.max_points, "", decided.value, decided.blank)
+        return settled
+
+    def _record(self, raw: str, answer: str, method: str, result: str, points: float, max_points: float,
+                flag: str, value: object, blank: bool) -> Outcome:
         self._buffer.seek(0)
         self._buffer.truncate()
         self._writer.writerow(self._prefix + [spreadsheet_text(raw), spreadsheet_text(answer), method, result,
                                               format_number(points), format_number(max_points),
                                               spreadsheet_text(flag)])
-        # Blank by what was written, not by the result: a blank cell of a voided item is still blank.
-        return Outcome(raw, answer, method, result, points, max_points, flag, reading.value,
-                       self._buffer.getvalue().encode("utf-8"), reading.status == BLANK)
+        return Outcome(raw, answer, method, result, points, max_points, flag, value,
+                       self._buffer.getvalue().encode("utf-8"), blank)
 
     def _score(self, reading: Reading) -> tuple[float, str]:
         key = self.key

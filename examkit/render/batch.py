@@ -7,6 +7,7 @@ to a temporary name beside its target and renamed into place.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import re
@@ -119,10 +120,15 @@ def prepare(folder: Path, templates: Path | None, paper: str) -> RenderContext:
 
 def _init_worker(folder: Path, templates: Path | None, paper: str) -> None:
     global _WORKER
+    _WORKER = prepare(folder, templates, paper)
+
+
+def _init_pool_worker(initializer: Callable | None, initargs: tuple) -> None:
     # Ctrl-C reaches every process of the terminal; the main process alone decides what to do.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    _WORKER = prepare(folder, templates, paper)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -332,10 +338,21 @@ def is_rendered_name(name: str) -> bool:
 
 
 def _run_pool(planned: list[Job], workers: int, initargs: tuple, done: Callable[[JobResult], None]) -> None:
-    """Run the jobs on worker processes; on Ctrl-C cancel what is pending and stop the workers."""
-    pool = ProcessPoolExecutor(workers, mp_context=_mp_context(), initializer=_init_worker, initargs=initargs)
+    run_pool(_run_in_worker, planned, workers, done, _init_worker, initargs)
+
+
+def run_pool(function: Callable, tasks: list, workers: int, done: Callable, initializer: Callable | None = None,
+             initargs: tuple = ()) -> None:
+    """`done(function(task))` for every task, the calls made on `workers` worker processes, in
+    the order they finish; on Ctrl-C (or any error) cancel what is pending and stop the workers.
+    `function` and `initializer` must be module-level functions (they are sent to the workers)."""
+    # Forked workers inherit the parent's objects: frozen, the workers' collector never scans
+    # them (a scan would touch, and so copy, every page of a large parent's memory).
+    gc.freeze()
+    pool = ProcessPoolExecutor(workers, mp_context=_mp_context(), initializer=_init_pool_worker,
+                               initargs=(initializer, initargs))
     try:
-        futures = [pool.submit(_run_in_worker, job) for job in planned]
+        futures = [pool.submit(function, task) for task in tasks]
         for future in as_completed(futures):
             done(future.result())
     except BaseException:
@@ -349,6 +366,8 @@ def _run_pool(planned: list[Job], workers: int, initargs: tuple, done: Callable[
         # the interpreter's exit waits for it and may print its error about the closed pipes.
         pool.shutdown(wait=True, cancel_futures=True)
         raise
+    finally:
+        gc.unfreeze()
     pool.shutdown()
 
 
