@@ -32,3 +32,16 @@ def write_items(tmp_path: Path):
         return folder
 
     return write
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium through Playwright, for the browser tests (one per test module)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.fixtures.render.support import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -14,7 +14,7 @@ from examkit.bank import load_bank
 from examkit.generate import find_blueprint, load_blueprint
 from examkit.render import practice as practice_module
 from examkit.render.practice import build_practice
-from tests.fixtures.render.support import CHROMIUM, CHROMIUM_ARGS
+from tests.fixtures.render.support import CHROMIUM
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed (Debian package 'chromium')")
 
@@ -27,16 +27,6 @@ def quiz_page(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("study") / "quiz.html"
     build_practice(path, None, QUIZ)
     return path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def open_page(browser, path: Path, viewport=None):

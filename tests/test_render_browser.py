@@ -10,7 +10,7 @@ from examkit.fileio import read_examset
 from examkit.grade.key import ItemKey
 from examkit.grade.score import Rules, credit
 from examkit.render import render_folder
-from tests.fixtures.render.support import CHROMIUM, CHROMIUM_ARGS, copy_fixture
+from tests.fixtures.render.support import CHROMIUM, copy_fixture
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed (Debian package 'chromium')")
 
@@ -20,16 +20,6 @@ def practice_page(tmp_path_factory) -> tuple[Path, object]:
     folder = copy_fixture(tmp_path_factory.mktemp("practice") / "exam")
     render_folder(folder, only=("practice",), formats=("html",), jobs=1)
     return folder / "practice-A.html", read_examset(folder).form("A")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def open_page(browser, path: Path):

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from examkit.cli import cli
 from tests.fixtures.grade.support import copy_examdir, write_sheet
-from tests.fixtures.render.support import CHROMIUM, CHROMIUM_ARGS
+from tests.fixtures.render.support import CHROMIUM
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed (Debian package 'chromium')")
 
@@ -30,16 +30,6 @@ def results(tmp_path_factory) -> Path:
     outcome = CliRunner().invoke(cli, ["grade", str(examdir), str(sheet), "--no-pdf"])
     assert outcome.exit_code == 0, outcome.output
     return examdir / "results"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _open(browser, path: Path, width: int = 1000):
