@@ -35,6 +35,7 @@ def category_path(objective: str, titles: dict[str, str]) -> list[str]:
 
 
 def from_bank(bank) -> Package:
+    """Every item of the bank as written (options in their written order), grouped by objective."""
     titles = {oid: o.title for oid, o in bank.objectives.items()}
     rank = {oid: i for i, oid in enumerate(bank.objectives)}
     questions, skipped = [], []
@@ -43,63 +44,58 @@ def from_bank(bank) -> Package:
             skipped.append(Skipped(item.id, "a parametric item has its numbers only on a generated form; "
                                             "export an exam folder to carry it"))
             continue
-        case = bank.cases.get(item.case) if item.case else None
-        q = Question(
-            id=item.id, type=item.type, stem=item.stem, objective=item.objective,
-            category=category_path(item.objective, titles), explanation=item.explanation,
-            source=item.source, difficulty=item.difficulty, tags=list(item.tags), shuffle=item.shuffle,
-            case_title=case.title if case else None, case_scenario=case.scenario if case else None,
-        )
-        if item.type in ("single", "multiple"):
-            q.choices = [Choice(o.text, o.correct, o.why) for o in item.options]
-        elif item.type == "ordering":
-            q.choices = [Choice(s.text, False, s.why) for s in item.steps]
-            q.order = list(range(len(item.steps)))
-        elif item.type == "matching":
-            text = {r.key: r.text for r in item.responses}
-            q.pairs = [Pair(p.text, text[p.answer], p.why) for p in item.premises]
-            used = {p.answer for p in item.premises}
-            q.extra_responses = [Choice(r.text, False, r.why) for r in item.responses if r.key not in used]
-            q.response_order = [r.text for r in item.responses]
-        elif item.type == "numeric":
-            q.number = float(item.answer)
-            q.tolerance = max(item.tolerance, abs(q.number) * item.tolerance_percent / 100)
-        else:
-            q.answers = list(item.answers)
+        q = _question(as_written(item), bank.cases, titles)
+        q.shuffle = item.shuffle
         questions.append(q)
     quiz = Quiz(bank.exam.id, bank.exam.title, questions)
     return Package(bank.exam.id, bank.exam.title, [quiz], titles, skipped=skipped)
+
+
+def as_written(item):
+    """A bank item printed in its written order: the same model an exam form prints."""
+    from ..generate.shuffle import make_placer
+    from ..models import Placement, print_item
+
+    stored = make_placer(item, 1.0).stored
+    parts = stored.responses if item.type == "matching" else stored.steps or stored.options
+    placement = Placement(item.id, tuple(range(len(parts))), tuple(range(len(stored.premises))))
+    return print_item(item.id, stored, placement, 0)
 
 
 def from_examset(examset) -> Package:
     titles = dict(examset.objectives)
     quizzes = []
     for form in examset.forms:
-        questions = []
-        for fi in form.items:
-            case = examset.cases.get(fi.case) if fi.case else None
-            q = Question(
-                id=fi.item_id, type=fi.type, stem=fi.stem, objective=fi.objective,
-                category=category_path(fi.objective, titles), explanation=fi.explanation, source=fi.source,
-                difficulty=fi.difficulty, tags=list(fi.tags), points=fi.points, shuffle=False,
-                case_title=case.title if case else None, case_scenario=case.scenario if case else None,
-            )
-            if fi.type in ("single", "multiple"):
-                q.choices = [Choice(o.text, o.correct, o.why) for o in fi.options]
-            elif fi.type == "ordering":
-                q.choices = [Choice(s.text, False, s.why) for s in fi.steps]
-                q.order = sorted(range(len(fi.steps)), key=lambda i: fi.steps[i].rank)
-            elif fi.type == "matching":
-                text = {r.letter: r.text for r in fi.responses}
-                q.pairs = [Pair(p.text, text[p.answer], p.why) for p in fi.premises]
-                used = {p.answer for p in fi.premises}
-                q.extra_responses = [Choice(r.text, False, r.why) for r in fi.responses if r.letter not in used]
-                q.response_order = [r.text for r in fi.responses]
-            elif fi.type == "numeric":
-                q.number, q.tolerance = fi.number, fi.tolerance
-            else:
-                q.answers = list(fi.answers)
-            questions.append(q)
+        questions = [_question(fi, examset.cases, titles) for fi in form.items]
+        for q in questions:
+            q.shuffle = False  # the printed order is the point of exporting a form
         quizzes.append(Quiz(f"form-{form.letter.lower()}", f"{examset.title} (form {form.letter})", questions))
     return Package(examset.exam, examset.exam_title or examset.title, quizzes, titles, from_examset=True,
                    partial=frozenset(examset.scoring.partial_credit))
+
+
+def _question(fi, cases: dict, titles: dict[str, str]) -> Question:
+    """One printed item (`models.FormItem`) as an LMS question."""
+    case = cases.get(fi.case) if fi.case else None
+    q = Question(
+        id=fi.item_id, type=fi.type, stem=fi.stem, objective=fi.objective,
+        category=category_path(fi.objective, titles), explanation=fi.explanation, source=fi.source,
+        difficulty=fi.difficulty, tags=list(fi.tags), points=fi.points,
+        case_title=case.title if case else None, case_scenario=case.scenario if case else None,
+    )
+    if fi.type in ("single", "multiple"):
+        q.choices = [Choice(o.text, o.correct, o.why) for o in fi.options]
+    elif fi.type == "ordering":
+        q.choices = [Choice(s.text, False, s.why) for s in fi.steps]
+        q.order = sorted(range(len(fi.steps)), key=lambda i: fi.steps[i].rank)
+    elif fi.type == "matching":
+        text = {r.letter: r.text for r in fi.responses}
+        q.pairs = [Pair(p.text, text[p.answer], p.why) for p in fi.premises]
+        used = {p.answer for p in fi.premises}
+        q.extra_responses = [Choice(r.text, False, r.why) for r in fi.responses if r.letter not in used]
+        q.response_order = [r.text for r in fi.responses]
+    elif fi.type == "numeric":
+        q.number, q.tolerance = fi.number, fi.tolerance
+    else:
+        q.answers = list(fi.answers)
+    return q
