@@ -48,61 +48,15 @@ def largest_remainder(weights: list[float], total: int) -> list[int]:
 
 
 def resolve_quotas(bp: Blueprint) -> Quotas:
-    problems: list[Problem] = []
-    seen: dict[str, int] = {}
-    for index, share in enumerate(bp.objectives):
-        if share.id in seen:
-            problems.append(bp.problem(f"objective '{share.id}' is listed twice (first as entry {seen[share.id] + 1}); "
-                                       "list each objective once", "objectives", index))
-        seen.setdefault(share.id, index)
-
-    fixed = sum(s.count for s in bp.objectives if s.count is not None)
-    weighted = [i for i, s in enumerate(bp.objectives) if s.weight is not None]
-    total = bp.items
-    if total is None:
-        if weighted:
-            problems.append(bp.problem("objective weights need a total; add 'items:' with the number of items per form",
-                                       "objectives"))
-        elif not bp.objectives:
-            problems.append(bp.problem("say how many items a form holds: add 'items:' or objective counts"))
-        total = fixed
-        if bp.objectives and total == 0:
-            problems.append(bp.problem("the objective counts add up to 0; give at least one objective a count",
-                                       "objectives"))
-        if total > MAX_ITEMS:
-            problems.append(bp.problem(f"the objective counts add up to {total}; a form holds at most {MAX_ITEMS} items",
-                                       "objectives"))
-    elif bp.objectives:
-        if fixed > total:
-            problems.append(bp.problem(f"the objective counts add up to {fixed}, more than the {total} items of a form; "
-                                       "lower the counts or raise 'items'", "objectives"))
-        elif not weighted and fixed != total:
-            problems.append(bp.problem(f"the objective counts add up to {fixed} but 'items' is {total}; make them agree "
-                                       "or give some objectives a weight instead of a count", "items"))
-
-    objective_counts = [s.count or 0 for s in bp.objectives]
-    if weighted and not problems:
-        split = largest_remainder([bp.objectives[i].weight for i in weighted], total - fixed)
-        for i, n in zip(weighted, split):
-            objective_counts[i] = n
-
-    for item_type in bp.type_counts:
-        if item_type not in bp.types:
-            problems.append(bp.problem(f"type_counts names '{item_type}', which 'types' does not allow; "
-                                       f"add it to 'types' or remove its count", "type_counts", item_type))
-    typed = sum(bp.type_counts.values())
-    if typed > total:
-        problems.append(bp.problem(f"the type counts add up to {typed}, more than the {total} items of a form; lower them",
-                                   "type_counts"))
-    elif all(t in bp.type_counts for t in bp.types) and typed != total:
-        problems.append(bp.problem(f"every allowed type has a count, but they add up to {typed}, not {total}; "
-                                   "make them agree or leave one type without a count", "type_counts"))
-
+    """The counts every form must meet, or every reason they cannot add up (one problem each)."""
+    problems = _listed_twice(bp)
+    total = _form_total(bp, problems)
+    objective_counts = _objective_counts(bp, total, problems)
+    problems.extend(_type_count_problems(bp, total))
     difficulty: tuple[tuple[str, int], ...] = ()
     if bp.difficulty:
         counts = largest_remainder([bp.difficulty.get(d, 0) for d in DIFFICULTIES], total)
         difficulty = tuple(zip(DIFFICULTIES, counts))
-
     if problems:
         raise ExamkitError(problems)
     return Quotas(
@@ -111,6 +65,68 @@ def resolve_quotas(bp: Blueprint) -> Quotas:
         types=tuple((t, bp.type_counts[t]) for t in ITEM_TYPES if t in bp.type_counts),
         difficulty=difficulty,
     )
+
+
+def _listed_twice(bp: Blueprint) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for index, share in enumerate(bp.objectives):
+        if share.id in seen:
+            problems.append(bp.problem(f"objective '{share.id}' is listed twice (first as entry {seen[share.id] + 1}); "
+                                       "list each objective once", "objectives", index))
+        seen.setdefault(share.id, index)
+    return problems
+
+
+def _form_total(bp: Blueprint, problems: list[Problem]) -> int:
+    """Items per form: `items:`, or the objective counts' sum when the blueprint gives none."""
+    fixed = sum(s.count for s in bp.objectives if s.count is not None)
+    weighted = any(s.weight is not None for s in bp.objectives)
+    if bp.items is not None:
+        if bp.objectives and fixed > bp.items:
+            problems.append(bp.problem(f"the objective counts add up to {fixed}, more than the {bp.items} items of a "
+                                       "form; lower the counts or raise 'items'", "objectives"))
+        elif bp.objectives and not weighted and fixed != bp.items:
+            problems.append(bp.problem(f"the objective counts add up to {fixed} but 'items' is {bp.items}; make them "
+                                       "agree or give some objectives a weight instead of a count", "items"))
+        return bp.items
+    if weighted:
+        problems.append(bp.problem("objective weights need a total; add 'items:' with the number of items per form",
+                                   "objectives"))
+    elif not bp.objectives:
+        problems.append(bp.problem("say how many items a form holds: add 'items:' or objective counts"))
+    if bp.objectives and fixed == 0:
+        problems.append(bp.problem("the objective counts add up to 0; give at least one objective a count",
+                                   "objectives"))
+    if fixed > MAX_ITEMS:
+        problems.append(bp.problem(f"the objective counts add up to {fixed}; a form holds at most {MAX_ITEMS} items",
+                                   "objectives"))
+    return fixed
+
+
+def _objective_counts(bp: Blueprint, total: int, problems: list[Problem]) -> list[int]:
+    """Each objective's count: its own, or its share of what the counts leave, by largest remainder."""
+    counts = [s.count or 0 for s in bp.objectives]
+    weighted = [i for i, s in enumerate(bp.objectives) if s.weight is not None]
+    if weighted and not problems:
+        split = largest_remainder([bp.objectives[i].weight for i in weighted], total - sum(counts))
+        for i, n in zip(weighted, split):
+            counts[i] = n
+    return counts
+
+
+def _type_count_problems(bp: Blueprint, total: int) -> list[Problem]:
+    problems = [bp.problem(f"type_counts names '{item_type}', which 'types' does not allow; "
+                           f"add it to 'types' or remove its count", "type_counts", item_type)
+                for item_type in bp.type_counts if item_type not in bp.types]
+    typed = sum(bp.type_counts.values())
+    if typed > total:
+        problems.append(bp.problem(f"the type counts add up to {typed}, more than the {total} items of a form; lower them",
+                                   "type_counts"))
+    elif all(t in bp.type_counts for t in bp.types) and typed != total:
+        problems.append(bp.problem(f"every allowed type has a count, but they add up to {typed}, not {total}; "
+                                   "make them agree or leave one type without a count", "type_counts"))
+    return problems
 
 
 def load_blueprint(path: Path) -> Blueprint:
