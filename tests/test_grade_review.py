@@ -131,7 +131,9 @@ def test_progress_is_reported_for_every_handout(examdir, sheet):
 
 # Grading whose handout PDFs take far too long: the test interrupts it part way.
 SLOW_HANDOUTS = """
-import os, sys, time
+import os, signal, sys, time
+# A shell without job control starts background jobs with Ctrl-C ignored: restore it.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from pathlib import Path
 from examkit.render import pdf
 folder = sys.argv[1]

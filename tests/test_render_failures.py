@@ -65,7 +65,9 @@ def test_a_worker_that_dies_gives_one_line(tmp_path, monkeypatch):
 
 # A render whose exam pages take far too long: the test interrupts or kills it part way.
 SLOW_RENDER = """
-import sys, time
+import signal, sys, time
+# A shell without job control starts background jobs with Ctrl-C ignored: restore it.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from pathlib import Path
 from examkit.render import html
 folder = sys.argv[1]
