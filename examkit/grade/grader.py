@@ -50,22 +50,35 @@ class GradeOptions:
 
 
 class StudentResult:
-    """One input row: who, which form, the outcome per item, the total, and why it is flagged."""
+    """One input row: who, which form, the outcome per item, the total, and why it is flagged.
 
-    __slots__ = ("source", "student", "form", "outcomes", "marks", "points", "max_points", "reasons", "counted",
-                 "extras")
+    A class of 100,000 is 100,000 of these, so each holds only what cannot be derived: the
+    marks come from the outcomes when asked for, and a row without reasons or extra cells
+    shares one empty tuple instead of owning two empty lists.
+    """
+
+    __slots__ = ("source", "student", "form", "outcomes", "points", "max_points", "reasons", "counted", "extras")
 
     def __init__(self, source: str, student: str, form: str):
         self.source = source
         self.student = student
         self.form = form
         self.outcomes: tuple[Outcome, ...] | None = None
-        self.marks: tuple[float, ...] | None = None  # the points of each outcome, in form order
         self.points: float | None = None
         self.max_points: float | None = None
-        self.reasons: list[str] = []
+        self.reasons: list[str] | tuple[()] = ()
         self.counted = False
-        self.extras: list[tuple[str, str]] = []
+        self.extras: list[tuple[str, str]] | tuple[()] = ()
+
+    @property
+    def marks(self) -> tuple[float, ...] | None:
+        """The points of each outcome, in form order."""
+        outcomes = self.outcomes
+        return None if outcomes is None else tuple(map(_points, outcomes))
+
+    def flag_first(self, reason: str) -> None:
+        """Put `reason` before the row's other reasons (it explains them, or overrides them)."""
+        self.reasons = [reason, *self.reasons]
 
     @property
     def graded(self) -> bool:
@@ -215,10 +228,10 @@ class Grader:
         if first is None:
             self._seen[name] = result
             return
-        result.reasons.insert(0, f"duplicate student (also at {first.source})")
+        result.flag_first(f"duplicate student (also at {first.source})")
         result.counted = False
         if not any(r.startswith("duplicate student") for r in first.reasons):
-            first.reasons.insert(0, f"duplicate student (also at {result.source})")
+            first.flag_first(f"duplicate student (also at {result.source})")
 
 
 @dataclass
@@ -364,22 +377,23 @@ class _SheetGrading:
         student = self._student(cells)
         letter, form_text = self._form_of(cells, reasons)
         result = StudentResult(source, student, letter or form_text)
-        result.reasons = reasons
-        if self.extra_columns or overflow:
-            result.extras = [(c.label, cells[c.index]) for c in self.extra_columns if cells[c.index].strip()] + overflow
+        extras = ([(c.label, cells[c.index]) for c in self.extra_columns if cells[c.index].strip()] + overflow
+                  if self.extra_columns or overflow else [])
         if not student and not form_text and not "".join(cells).strip():
             reasons.append("empty row")
-            return result
-        if letter is None:
+        elif letter is None:
             letters = _listed(list(self.grader.keys))
             reasons.append(f"unknown form '{form_text}' (the forms are {letters})" if form_text
                            else f"no form given (the forms are {letters})")
-            result.extras[:0] = [(c.label, cells[c.index]) for c in self.answer_columns if cells[c.index].strip()]
-            return result
-        if not student:
-            reasons.append("no student name")
-        self._score(result, letter, cells, reasons)
-        self.grader.mark_duplicate(result)
+            extras[:0] = [(c.label, cells[c.index]) for c in self.answer_columns if cells[c.index].strip()]
+        else:
+            if not student:
+                reasons.append("no student name")
+            self._score(result, letter, cells, reasons, extras)
+        result.reasons = reasons or ()
+        result.extras = extras or ()
+        if result.outcomes is not None:
+            self.grader.mark_duplicate(result)
         return result
 
     def _fit_width(self, cells: list[str], reasons: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
@@ -435,7 +449,8 @@ class _SheetGrading:
                            "check which form this student sat")
         return letter, form_text
 
-    def _score(self, result: StudentResult, letter: str, cells: list[str], reasons: list[str]) -> None:
+    def _score(self, result: StudentResult, letter: str, cells: list[str], reasons: list[str],
+               extras: list[tuple[str, str]]) -> None:
         plan = self.plan(letter)
         values = plan.values(cells)
         caches = self.grader.caches[letter]
@@ -445,8 +460,7 @@ class _SheetGrading:
             outcomes = self.overrides.settle(result.student, letter, values, outcomes, self.grader.keys[letter],
                                              self.grader.graders[letter])
         result.outcomes = outcomes
-        result.marks = marks = tuple(map(_points, outcomes))
-        result.points = sum(marks)
+        result.points = sum(map(_points, outcomes))
         result.max_points = self.grader.max_points[letter]
         if plan.missing:
             reasons.append(plan.missing)
@@ -454,7 +468,7 @@ class _SheetGrading:
             value = cells[column.index]
             if value.strip():
                 reasons.append(f'answer in a column that is not on form {letter}: "{column.label}" = {value!r}')
-                result.extras.append((column.label, value))
+                extras.append((column.label, value))
         if not self.grader.flagged_outcomes[letter].isdisjoint(outcomes):
             for outcome, key in zip(outcomes, self.grader.keys[letter]):
                 if outcome.flag:
