@@ -18,7 +18,7 @@ import ast
 import math
 import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 MAX_LENGTH = 500
 MAX_DEPTH = 40
@@ -131,41 +131,88 @@ def names(tree: ast.Expression) -> set[str]:
 
 def evaluate(tree: ast.Expression, scope: Mapping[str, float]) -> float:
     """The value of a parsed expression with the given names; ExpressionError on any failure."""
-    try:
-        return _eval(tree.body, scope)
-    except ExpressionError:
-        raise
-    except (ArithmeticError, ValueError, TypeError) as exc:
-        raise ExpressionError(f"cannot compute it: {exc}") from None
+    return compile_tree(tree)(scope)
 
 
-def _eval(node: ast.AST, scope: Mapping[str, float]) -> float:
+def compile_tree(tree: ast.Expression) -> Callable[[Mapping[str, float]], float]:
+    """The expression as a function of the scope, for one formula evaluated many times (a
+    parametric item's draws): the tree is walked once, into nested closures, instead of at
+    every evaluation. ExpressionError on any failure, as `evaluate`."""
+    run = _compile(tree.body)
+
+    def evaluated(scope: Mapping[str, float]) -> float:
+        try:
+            return run(scope)
+        except ExpressionError:
+            raise
+        except (ArithmeticError, ValueError, TypeError) as exc:
+            raise ExpressionError(f"cannot compute it: {exc}") from None
+
+    return evaluated
+
+
+Compiled = Callable[[Mapping[str, float]], float]
+
+
+def _compile(node: ast.AST) -> Compiled:
     if isinstance(node, ast.Constant):
-        return _checked(node.value)
+        return _constant(node.value)
     if isinstance(node, ast.Name):
-        if node.id not in scope:
-            raise ExpressionError(f"unknown name '{node.id}'; define it under params or values")
-        return scope[node.id]
+        return _name(node.id)
     if isinstance(node, ast.BinOp):
-        return _checked(BINARY[type(node.op)](_eval(node.left, scope), _eval(node.right, scope)))
+        return _binary(BINARY[type(node.op)], _compile(node.left), _compile(node.right))
     if isinstance(node, ast.UnaryOp):
-        return UNARY[type(node.op)](_eval(node.operand, scope))
+        op, operand = UNARY[type(node.op)], _compile(node.operand)
+        return lambda scope: op(operand(scope))
     if isinstance(node, ast.Compare):
-        left = _eval(node.left, scope)
-        for op, right_node in zip(node.ops, node.comparators):
-            right = _eval(right_node, scope)
-            if not COMPARE[type(op)](left, right):
+        return _comparison(_compile(node.left), [(COMPARE[type(op)], _compile(c)) for op, c in zip(node.ops, node.comparators)])
+    if isinstance(node, ast.BoolOp):
+        parts = [_compile(v) for v in node.values]
+        combine = all if isinstance(node.op, ast.And) else any
+        return lambda scope: combine(part(scope) for part in parts)
+    if isinstance(node, ast.IfExp):
+        test, body, orelse = _compile(node.test), _compile(node.body), _compile(node.orelse)
+        return lambda scope: body(scope) if test(scope) else orelse(scope)
+    if isinstance(node, ast.Call):
+        function, arguments = FUNCTIONS[node.func.id], [_compile(a) for a in node.args]
+        return lambda scope: _checked(function(*[argument(scope) for argument in arguments]))
+    raise ExpressionError(f"{type(node).__name__} is not allowed")  # parse() already refused it
+
+
+def _constant(value: float) -> Compiled:
+    try:
+        value = _checked(value)
+    except ExpressionError as exc:
+        problem = exc  # reported when the formula is computed, as every other failure
+
+        def out_of_range(scope: Mapping[str, float]) -> float:
+            raise problem
+        return out_of_range
+    return lambda scope: value
+
+
+def _name(name: str) -> Compiled:
+    def load(scope: Mapping[str, float]) -> float:
+        if name not in scope:
+            raise ExpressionError(f"unknown name '{name}'; define it under params or values")
+        return scope[name]
+    return load
+
+
+def _binary(op: Callable[[float, float], float], left: Compiled, right: Compiled) -> Compiled:
+    return lambda scope: _checked(op(left(scope), right(scope)))
+
+
+def _comparison(first: Compiled, rest: list[tuple[Callable[[float, float], bool], Compiled]]) -> Compiled:
+    def compare(scope: Mapping[str, float]) -> bool:
+        left = first(scope)
+        for op, right_of in rest:
+            right = right_of(scope)
+            if not op(left, right):
                 return False
             left = right
         return True
-    if isinstance(node, ast.BoolOp):
-        values = (_eval(v, scope) for v in node.values)
-        return all(values) if isinstance(node.op, ast.And) else any(values)
-    if isinstance(node, ast.IfExp):
-        return _eval(node.body, scope) if _eval(node.test, scope) else _eval(node.orelse, scope)
-    if isinstance(node, ast.Call):
-        return _checked(FUNCTIONS[node.func.id](*(_eval(a, scope) for a in node.args)))
-    raise ExpressionError(f"{type(node).__name__} is not allowed")  # parse() already refused it
+    return compare
 
 
 def check_format(spec: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..expressions import ExpressionError, evaluate, fill, parse
+from ..expressions import ExpressionError, compile_tree, fill, parse
 
 MAX_TRIES = 1000
 DRAWS_CHECKED = 200
@@ -23,21 +23,21 @@ class Parametric:
     def __init__(self, item):
         self.item = item
         self.choices = {name: param.values() for name, param in item.params.items()}
-        self.formulas = [(name, parse(formula)) for name, formula in item.values.items()]
-        self.conditions = [(text, parse(text)) for text in item.conditions]
+        self.formulas = [(name, compile_tree(parse(formula))) for name, formula in item.values.items()]
+        self.conditions = [(text, compile_tree(parse(text))) for text in item.conditions]
 
     def scope(self, drawn: dict[str, float]) -> dict[str, float]:
         scope = dict(drawn)
-        for name, tree in self.formulas:
-            scope[name] = evaluate(tree, scope)
+        for name, formula in self.formulas:
+            scope[name] = formula(scope)
         return scope
 
     def problem(self, drawn: dict[str, float]) -> str | None:
         """Why this draw cannot be printed, or None when it can."""
         try:
             scope = self.scope(drawn)
-            for text, tree in self.conditions:
-                if not evaluate(tree, scope):
+            for text, condition in self.conditions:
+                if not condition(scope):
                     return f"condition '{text}' is false"
             texts = _printed_texts(self.item, scope)
         except ExpressionError as exc:
