@@ -268,6 +268,11 @@ def analyse_run(run) -> list[FormAnalysis]:
     item keeps its row (flagged) but leaves the totals. Forms no row was graded on are left out
     (a 10,000-form set sat by 30 students has 30 forms to analyse); `run.notes` says which.
     """
+    return [_analyse_form(run, letter, keys) for letter, keys in _forms_sat(run).items()]
+
+
+def _forms_sat(run) -> dict[str, list]:
+    """The compiled keys of every form some row was graded on; `run.notes` names the others."""
     # A form can be compiled without anyone sitting it (`--void item-id` compiles every form printing the item).
     graded = {result.form for result in run.results if result.graded}
     sat = {letter: keys for letter, keys in run.keys.used().items() if letter in graded}
@@ -275,36 +280,37 @@ def analyse_run(run) -> list[FormAnalysis]:
     if unsat:
         shown = ", ".join(unsat[:8]) + (f", ... ({len(unsat):,} forms)" if len(unsat) > 8 else "")
         run.notes.append(f"item analysis leaves out forms nobody's answers were graded on: {shown}")
-    analyses = []
-    for letter, keys in sat.items():
-        rows = [r for r in run.results if r.counted and r.form == letter]
-        live = {i: n for n, i in enumerate(i for i, k in enumerate(keys) if not k.voided)}
-        # Every outcome belongs to one item (each item has its own cache of outcomes), so one
-        # count of (outcome, total) pairs gives both the answers chosen and the marks.
-        item_of = {outcome: i for i, grader in enumerate(run.graders[letter]) for outcome in grader.cache.values()}
-        pairs: Counter = Counter()
-        totals: Counter = Counter()
-        for result in rows:
-            total = _key(result.points)
-            totals[total] += 1
-            pairs.update(zip(result.outcomes, repeat(total)))
-        builder = StatisticsBuilder([keys[i].points for i in live])
-        builder.totals = totals
-        per_item = [Counter() for _ in keys]
-        for (outcome, total), count in pairs.items():
-            index = item_of[outcome]
-            per_item[index][outcome] += count
-            if index in live:
-                builder.triples[(live[index], outcome.points, total)] += count
-        stats = dict(zip(live, builder.items()))
-        items = []
-        for i, key in enumerate(keys):
-            item_stats = stats.get(i, ItemStatistics(len(rows), 0.0))
-            choices = choice_counts(key, per_item[i])
-            items.append(ItemAnalysis(letter, key.position, key.item_id, key.objective, key.type, key.item.stem,
-                                      item_stats, choices, item_flags(key, item_stats, choices)))
-        analyses.append(FormAnalysis(letter, builder.test(), items))
-    return analyses
+    return sat
+
+
+def _analyse_form(run, letter: str, keys: list) -> FormAnalysis:
+    rows = [r for r in run.results if r.counted and r.form == letter]
+    live = {i: n for n, i in enumerate(i for i, k in enumerate(keys) if not k.voided)}
+    # Every outcome belongs to one item (each item has its own cache of outcomes), so one
+    # count of (outcome, total) pairs gives both the answers chosen and the marks.
+    item_of = {outcome: i for i, grader in enumerate(run.graders[letter]) for outcome in grader.cache.values()}
+    pairs: Counter = Counter()
+    totals: Counter = Counter()
+    for result in rows:
+        total = _key(result.points)
+        totals[total] += 1
+        pairs.update(zip(result.outcomes, repeat(total)))
+    builder = StatisticsBuilder([keys[i].points for i in live])
+    builder.totals = totals
+    per_item = [Counter() for _ in keys]
+    for (outcome, total), count in pairs.items():
+        index = item_of[outcome]
+        per_item[index][outcome] += count
+        if index in live:
+            builder.triples[(live[index], outcome.points, total)] += count
+    stats = dict(zip(live, builder.items()))
+    items = []
+    for i, key in enumerate(keys):
+        item_stats = stats.get(i, ItemStatistics(len(rows), 0.0))
+        choices = choice_counts(key, per_item[i])
+        items.append(ItemAnalysis(letter, key.position, key.item_id, key.objective, key.type, key.item.stem,
+                                  item_stats, choices, item_flags(key, item_stats, choices)))
+    return FormAnalysis(letter, builder.test(), items)
 
 
 def choice_counts(key, outcomes: Counter) -> list[tuple[str, int, bool]]:
