@@ -44,7 +44,7 @@ import pytest
 
 from examkit.fileio import read_examset
 from examkit.grade import grade_files
-from examkit.grade.analysis import analyse_run, form_statistics, item_statistics
+from examkit.grade.analysis import ItemStatistics, analyse_run, form_statistics, item_statistics
 
 MARKS = [[1, 1, 1], [1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 0]]
 
@@ -163,3 +163,88 @@ def test_item_flags_from_the_hand_computed_statistics():
     almost_all = item_statistics([[1, 1]] * 19 + [[0, 0]], [1, 1])[0]
     assert item_flags(key, almost_all, choices[:1] + [("B", 1, False), ("C", 0, False), ("D", 0, False)]) == [
         "too easy", "distractors C, D chosen by nobody"]
+
+
+def test_a_class_of_two_gets_every_statistic():
+    """Two students, two items worth one point, marked in halves (partial credit):
+
+        student  item1 item2 total
+        S1        0.5   0.5    1
+        S2        0     0      0
+
+    Item 1 (item 2 is the same): x = 0.5, 0; rest r = 0.5, 0; mean x = mean r = 0.25.
+      Sxx = 2 * 0.25^2 = 0.125 = Srr = Sxr (x and r move together).
+      facility 100 * 0.25 = 25%;  sd = 100 * sqrt(0.125 / 1) = 35.355%;  discrimination 100 * 0.125 / 0.125 = 100%
+      covmax: sorted x 0, 0.5 with sorted r 0, 0.5 is the same pairing: 0.125 -> efficiency 100%
+      upper/lower: group 0.27 * 2 = 0.54 students: upper S1 (0.5), lower S2 (0) -> 100 * 0.5 = 50.
+    Form: totals 1, 0 -> mean 0.5, median (0 + 1) / 2 = 0.5, sample variance 0.5 / 1 = 0.5, sd 0.707107;
+      item variances 0.125 each, alpha = 2/1 * (1 - 0.25 / 0.5) = 1.0 (the items always agree), SEM 0.
+    """
+    marks = [[0.5, 0.5], [0, 0]]
+    one, two = item_statistics(marks, [1, 1])
+    assert one == two
+    assert one.facility == pytest.approx(25.0)
+    assert one.sd == pytest.approx(35.3553, abs=1e-4)
+    assert one.discrimination == pytest.approx(100.0)
+    assert one.efficiency == pytest.approx(100.0)
+    assert one.upper_lower == pytest.approx(50.0)
+    stats = form_statistics(marks, [1, 1])
+    assert (stats.mean, stats.median, stats.minimum, stats.maximum) == (0.5, 0.5, 0, 1)
+    assert stats.sd == pytest.approx(0.707107, abs=1e-6)
+    assert stats.alpha == pytest.approx(1.0)
+    assert stats.sem == pytest.approx(0.0, abs=1e-9)
+
+
+def test_an_even_class_takes_the_median_between_the_two_middle_totals():
+    # Totals 1, 1, 2, 4 (one item worth 4): the middle two are 1 and 2 -> median 1.5; mean 8/4 = 2;
+    # deviations -1, -1, 0, 2 -> squares sum 6, variance 6/3 = 2, sd 1.414214. One item: no alpha (k - 1 = 0).
+    stats = form_statistics([[1], [1], [2], [4]], [4])
+    assert (stats.n, stats.mean, stats.median) == (4, 2.0, 1.5)
+    assert stats.sd == pytest.approx(1.414214, abs=1e-6)
+    assert stats.alpha is None and stats.sem is None
+    # A single item has no rest to correlate with.
+    assert item_statistics([[1], [1], [2], [4]], [4])[0].discrimination is None
+
+
+def test_a_two_point_item_marked_in_halves():
+    """A two-point item (marks 0, 0.5, 1.5, 2) and a one-point item:
+
+        student  item1 item2 total
+        S1        2     1     3
+        S2        1.5   0     1.5
+        S3        0.5   1     1.5
+        S4        0     0     0
+
+    Item 1: x = 2, 1.5, 0.5, 0 (mean 1), r = 1, 0, 1, 0 (mean 0.5).
+      Sxx = 1 + 0.25 + 0.25 + 1 = 2.5;  Srr = 4 * 0.25 = 1;  Sxr = 0.5 - 0.25 - 0.25 + 0.5 = 0.5
+      facility 100 * 1 / 2 = 50%;  sd = 100 * sqrt(2.5 / 3) / 2 = 45.644%;  discrimination 100 * 0.5 / sqrt(2.5) = 31.623%
+      covmax: sorted x 0, 0.5, 1.5, 2 with sorted r 0, 0, 1, 1:
+              (-1)(-0.5) + (-0.5)(-0.5) + (0.5)(0.5) + (1)(0.5) = 1.5 -> efficiency 0.5 / 1.5 = 33.333%
+      upper/lower: group 0.27 * 4 = 1.08. Upper: S1 (2) + 0.08 of the two at 1.5 (x 1.5 + 0.5 = 2, so 0.08 * 2/2)
+              = 2.08 / 1.08; lower: S4 (0) + the same 0.08 = 0.08 / 1.08; index 100 * (2 / 1.08) / 2 = 92.593.
+    Item 2: x = 1, 0, 1, 0, r = 2, 1.5, 0.5, 0 (mean 1): Sxx 1, Srr 2.5, Sxr 0.5 -> the same 31.623% and 33.333%.
+    Form: totals 3, 1.5, 1.5, 0 -> mean 1.5, median 1.5, variance 4.5 / 3 = 1.5, sd 1.224745;
+      item variances 2.5/3 + 1/3 = 7/6; alpha = 2 * (1 - (7/6) / 1.5) = 4/9 = 0.444444;
+      SEM = sqrt(1.5 * 5/9) = 0.912871.
+    """
+    marks = [[2, 1], [1.5, 0], [0.5, 1], [0, 0]]
+    one, two = item_statistics(marks, [2, 1])
+    assert (one.n, one.max_mark, two.max_mark) == (4, 2, 1)
+    assert one.facility == pytest.approx(50.0)
+    assert one.sd == pytest.approx(45.6435, abs=1e-4)
+    assert one.discrimination == pytest.approx(31.6228, abs=1e-4)
+    assert one.efficiency == pytest.approx(33.3333, abs=1e-4)
+    assert one.upper_lower == pytest.approx(92.5926, abs=1e-4)
+    assert two.discrimination == pytest.approx(31.6228, abs=1e-4)
+    assert two.efficiency == pytest.approx(33.3333, abs=1e-4)
+    stats = form_statistics(marks, [2, 1])
+    assert (stats.max_points, stats.mean, stats.median, stats.minimum, stats.maximum) == (3, 1.5, 1.5, 0, 3)
+    assert stats.sd == pytest.approx(1.224745, abs=1e-6)
+    assert stats.alpha == pytest.approx(4 / 9)
+    assert stats.sem == pytest.approx(0.912871, abs=1e-6)
+
+
+def test_an_item_worth_no_points_has_no_statistics():
+    # A zero-point item cannot have a facility (a share of nothing): no statistic, and no division by zero.
+    assert item_statistics([[1, 0], [0, 0]], [1, 0])[1] == ItemStatistics(2, 0)
+

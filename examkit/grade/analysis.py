@@ -21,10 +21,13 @@ a class of 100,000 becomes a few small tables, and the statistics are exact.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import accumulate, repeat
+
+from .score import REVIEW, Rules, credit
 
 GROUP_SHARE = 0.27
 EASY_ABOVE = 90.0       # facility (%) above which an item tells strong and weak students apart poorly
@@ -34,6 +37,10 @@ DUBIOUS_EFFICIENCY = 15.0
 # chance than about the item: they are marked unreliable instead of raising alarms.
 RELIABLE_FROM = 30
 UNRELIABLE = "discrimination and distractors unreliable"
+# Orders, typed answers and numbers have no fixed list of options: the analysis shows this many of the most given.
+MOST_GIVEN = 5
+# Which orders, texts and numbers are right, whatever partial credit the teacher chose.
+FULL_CREDIT_ONLY = Rules()
 
 
 @dataclass
@@ -128,15 +135,14 @@ def _variance(table: Counter, n: int) -> float:
 
 
 def _median(values: list[tuple[float, int]], n: int) -> float:
-    def at(index: int) -> float:
-        seen = 0
-        for value, count in values:
-            seen += count
-            if index < seen:
-                return value
-        return values[-1][0]
+    # The student at (0-based) place i in order of total has the first value whose running count exceeds i.
+    running = list(accumulate(count for _, count in values))
 
-    return at(n // 2) if n % 2 else (at(n // 2 - 1) + at(n // 2)) / 2
+    def at(place: int) -> float:
+        return values[bisect_right(running, place)][0]
+
+    half, odd = divmod(n, 2)
+    return at(half) if odd else (at(half - 1) + at(half)) / 2
 
 
 def _item(table: Counter, max_mark: float, n: int) -> ItemStatistics:
@@ -155,15 +161,18 @@ def _item(table: Counter, max_mark: float, n: int) -> ItemStatistics:
     stats.sd = 100 * math.sqrt(sxx / (n - 1)) / max_mark
     if sxx > 0 and srr > 0:
         stats.discrimination = 100 * sxr / math.sqrt(sxx * srr)
-        covmax = _comonotone_sum(pairs, mean_x, mean_r)
+        covmax = _comonotone_sum(pairs, mean_r)
         if covmax > 0:
             stats.efficiency = 100 * sxr / covmax
     stats.upper_lower = _upper_lower(table, n, max_mark)
     return stats
 
 
-def _comonotone_sum(pairs: list[tuple[float, float, int]], mean_x: float, mean_r: float) -> float:
-    """sum (x_(k) - mean x)(r_(k) - mean r) with both sorted: n-1 times the largest covariance."""
+def _comonotone_sum(pairs: list[tuple[float, float, int]], mean_r: float) -> float:
+    """sum (x_(k) - mean x)(r_(k) - mean r) with both sorted: n-1 times the largest covariance.
+
+    Summed as sum x_(k) (r_(k) - mean r): the deviations of r add up to zero, so mean x drops out.
+    """
     x_counts: Counter = Counter()
     r_counts: Counter = Counter()
     for x, r, c in pairs:
@@ -176,7 +185,7 @@ def _comonotone_sum(pairs: list[tuple[float, float, int]], mean_x: float, mean_r
     left_x, left_r = xs[0][1], rs[0][1]
     while i < len(xs) and j < len(rs):
         take = min(left_x, left_r)
-        total += take * (xs[i][0] - mean_x) * (rs[j][0] - mean_r)
+        total += take * xs[i][0] * (rs[j][0] - mean_r)
         left_x -= take
         left_r -= take
         if not left_x:
@@ -259,50 +268,61 @@ def analyse_run(run) -> list[FormAnalysis]:
     item keeps its row (flagged) but leaves the totals. Forms no row was graded on are left out
     (a 10,000-form set sat by 30 students has 30 forms to analyse); `run.notes` says which.
     """
-    unsat = [letter for letter in run.keys if letter not in run.keys.used()]
+    return [_analyse_form(run, letter, keys) for letter, keys in _forms_sat(run).items()]
+
+
+def _forms_sat(run) -> dict[str, list]:
+    """The compiled keys of every form some row was graded on; `run.notes` names the others."""
+    # A form can be compiled without anyone sitting it (`--void item-id` compiles every form printing the item).
+    graded = {result.form for result in run.results if result.graded}
+    sat = {letter: keys for letter, keys in run.keys.used().items() if letter in graded}
+    unsat = [letter for letter in run.keys if letter not in sat]
     if unsat:
         shown = ", ".join(unsat[:8]) + (f", ... ({len(unsat):,} forms)" if len(unsat) > 8 else "")
         run.notes.append(f"item analysis leaves out forms nobody's answers were graded on: {shown}")
-    analyses = []
-    for letter, keys in run.keys.used().items():  # the forms some row was graded on
-        rows = [r for r in run.results if r.counted and r.form == letter]
-        live = {i: n for n, i in enumerate(i for i, k in enumerate(keys) if not k.voided)}
-        # Every outcome belongs to one item (each item has its own cache of outcomes), so one
-        # count of (outcome, total) pairs gives both the answers chosen and the marks.
-        item_of = {outcome: i for i, grader in enumerate(run.graders[letter]) for outcome in grader.cache.values()}
-        pairs: Counter = Counter()
-        totals: Counter = Counter()
-        for result in rows:
-            total = _key(result.points)
-            totals[total] += 1
-            pairs.update(zip(result.outcomes, repeat(total)))
-        builder = StatisticsBuilder([keys[i].points for i in live])
-        builder.totals = totals
-        per_item = [Counter() for _ in keys]
-        for (outcome, total), count in pairs.items():
-            index = item_of[outcome]
-            per_item[index][outcome] += count
-            if index in live:
-                builder.triples[(live[index], outcome.points, total)] += count
-        stats = dict(zip(live, builder.items()))
-        items = []
-        for i, key in enumerate(keys):
-            item_stats = stats.get(i, ItemStatistics(len(rows), 0.0))
-            choices = choice_counts(key, per_item[i])
-            items.append(ItemAnalysis(letter, key.position, key.item_id, key.objective, key.type, key.item.stem,
-                                      item_stats, choices, item_flags(key, item_stats, choices)))
-        analyses.append(FormAnalysis(letter, builder.test(), items))
-    return analyses
+    return sat
+
+
+def _analyse_form(run, letter: str, keys: list) -> FormAnalysis:
+    rows = [r for r in run.results if r.counted and r.form == letter]
+    live = {i: n for n, i in enumerate(i for i, k in enumerate(keys) if not k.voided)}
+    # Every outcome belongs to one item (each item has its own cache of outcomes), so one
+    # count of (outcome, total) pairs gives both the answers chosen and the marks.
+    item_of = {outcome: i for i, grader in enumerate(run.graders[letter]) for outcome in grader.cache.values()}
+    pairs: Counter = Counter()
+    totals: Counter = Counter()
+    for result in rows:
+        total = _key(result.points)
+        totals[total] += 1
+        pairs.update(zip(result.outcomes, repeat(total)))
+    builder = StatisticsBuilder([keys[i].points for i in live])
+    builder.totals = totals
+    per_item = [Counter() for _ in keys]
+    for (outcome, total), count in pairs.items():
+        index = item_of[outcome]
+        per_item[index][outcome] += count
+        if index in live:
+            builder.triples[(live[index], outcome.points, total)] += count
+    stats = dict(zip(live, builder.items()))
+    items = []
+    for i, key in enumerate(keys):
+        item_stats = stats.get(i, ItemStatistics(len(rows), 0.0))
+        choices = choice_counts(key, per_item[i])
+        items.append(ItemAnalysis(letter, key.position, key.item_id, key.objective, key.type, key.item.stem,
+                                  item_stats, choices, item_flags(key, item_stats, choices)))
+    return FormAnalysis(letter, builder.test(), items)
 
 
 def choice_counts(key, outcomes: Counter) -> list[tuple[str, int, bool]]:
-    """(label, students, is correct) per option, response, order or typed answer, then blanks and reviews."""
+    """(label, students, is correct) per option or response; for orders, typed answers and numbers
+    the `MOST_GIVEN` given most often; then blanks and answers under review."""
     counts: Counter = Counter()
+    right: set[str] = set()  # the orders, texts and numbers given that earn full credit
     blank = review = 0
     for outcome, n in outcomes.items():
         if outcome.blank:
             blank += n
-        elif outcome.result == "review" or outcome.value is None:
+        elif outcome.result == REVIEW or outcome.value is None:
             review += n
         elif key.type in ("single", "multiple"):
             for letter in outcome.value:
@@ -310,22 +330,19 @@ def choice_counts(key, outcomes: Counter) -> list[tuple[str, int, bool]]:
         elif key.type == "matching":
             for _, letter in outcome.value:
                 counts[letter] += n
-        elif key.type == "ordering":
-            counts[",".join(outcome.value)] += n
         else:
-            counts[outcome.answer.casefold() if outcome.value[0] is None else key.accepted[outcome.value[0]]] += n
+            # As key.csv writes it; a text that matched no accepted answer in any case it was typed in.
+            label = outcome.answer.casefold() if key.type == "short" and outcome.value[0] is None else outcome.answer
+            counts[label] += n
+            if credit(key, outcome.value, FULL_CREDIT_ONLY) == 1.0:
+                right.add(label)
     result: list[tuple[str, int, bool]]
-    if key.type in ("single", "multiple"):
-        result = [(letter, counts[letter], letter in key.correct) for letter in key.letters]
-    elif key.type == "matching":
-        used = {answer for _, answer in key.correct}
-        result = [(letter, counts[letter], letter in used) for letter in key.letters]
-    elif key.type == "ordering":
-        right = ",".join(key.correct)
-        result = [(order, n, order == right) for order, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]]
+    if key.type in ("single", "multiple", "matching"):
+        marked = {answer for _, answer in key.correct} if key.type == "matching" else key.correct
+        result = [(letter, counts[letter], letter in marked) for letter in key.letters]
     else:
-        accepted = set(key.accepted)
-        result = [(text, n, text in accepted) for text, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]]
+        most = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MOST_GIVEN]
+        result = [(label, n, label in right) for label, n in most]
     if blank:
         result.append(("blank", blank, False))
     if review:
