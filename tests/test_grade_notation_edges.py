@@ -1,0 +1,262 @@
+"""Reading typed answers at the edges: the notes a teacher reads, and cells that read two ways.
+
+Every flag's note is what the review list shows a teacher, so notes are asserted whole. Form A of
+the grading fixture (see test_grade_notation.py): 1 single (A Tokens*, B Chunks, C Vectors,
+D Prompts), 2 multiple (A-E, key A,C), 3 ordering (A Fine-tuning, B Data selection,
+C Pre-training, D Evaluation; key B,C,A,D), 4 matching (key 1-B;2-A;3-D), 5 short (chunking | chunks).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from examkit.fileio import read_examset
+from examkit.grade.key import ItemKey
+from examkit.grade.notation import (
+    AMBIGUOUS,
+    ANSWER,
+    BLANK,
+    REVIEW,
+    UNREADABLE,
+    Reading,
+    notation,
+    read_answer,
+)
+from examkit.models import FormItem, PrintedOption
+
+EXAMSET = Path(__file__).parent / "fixtures" / "grade" / "examset.json"
+LETTERS = "ABCDEFGH"
+
+
+@pytest.fixture(scope="module")
+def form_a() -> dict[int, ItemKey]:
+    return {item.position: ItemKey("A", item) for item in read_examset(EXAMSET).form("A").items}
+
+
+def _item(type_: str, **fields) -> ItemKey:
+    item = FormItem(position=1, item_id="x", type=type_, objective="mini:1.1", stem="Which?", difficulty="easy",
+                    explanation="E.", source="S", **fields)
+    return ItemKey("A", item)
+
+
+def choice_key(texts: list[str], correct: list[int], type_: str = "single") -> ItemKey:
+    options = [PrintedOption(letter=LETTERS[i], text=t, correct=i in correct) for i, t in enumerate(texts)]
+    return _item(type_, options=options, key=",".join(LETTERS[i] for i in correct))
+
+
+def short_key(answers: list[str]) -> ItemKey:
+    return _item("short", answers=answers, key=" | ".join(answers))
+
+
+def numeric_key(number: float) -> ItemKey:
+    return _item("numeric", number=number, key=f"{number:g}")
+
+
+def read(key: ItemKey, cell) -> tuple[str, str, Reading]:
+    reading = read_answer(key, cell)
+    return reading.status, notation(key, reading), reading
+
+
+# --------------------------------------------------------------------------- single and multiple
+
+
+BLOOD = ["A", "B", "AB", "O"]  # option texts that are letters themselves
+
+
+def test_a_cell_that_is_both_letters_and_an_options_text_is_flagged():
+    key = choice_key(BLOOD, correct=[2])
+    for cell in ("AB", "ab"):
+        status, answer, reading = read(key, cell)
+        assert (status, answer, reading.method) == (AMBIGUOUS, "", "letter")
+        assert reading.note == 'reads as letters A,B and as the text of option C "AB"'
+    # The letter A and the text "A" agree: no doubt.
+    assert read(key, "A")[:2] == (ANSWER, "A")
+    # "O" is no option letter, but it is option D's text.
+    status, answer, reading = read(key, "O")
+    assert (status, answer, reading.method) == (ANSWER, "D", "text")
+
+
+def test_two_options_with_the_same_text_cannot_be_told_apart():
+    key = choice_key(["The model", "A model", "Tokens", "Chunks"], correct=[2])
+    status, _, reading = read(key, "model")
+    assert (status, reading.method, reading.note) == (AMBIGUOUS, "text", "the text is that of options A, B")
+
+
+def test_an_option_text_starting_like_a_label_is_read_as_that_text():
+    key = choice_key(["B. F. Skinner", "Jean Piaget", "Lev Vygotsky", "Carl Rogers"], correct=[0])
+    for cell in ("B. F. Skinner", "b. f. skinner"):
+        status, answer, reading = read(key, cell)
+        assert (status, answer, reading.method) == (ANSWER, "A", "text")
+    status, answer, reading = read(key, "B) Jean Piaget")
+    assert (status, answer, reading.method) == (ANSWER, "B", "letter and text")
+    # A label whose text matches nothing is read by its letter alone.
+    status, answer, reading = read(key, "C) somebody else entirely")
+    assert (status, answer, reading.method) == (ANSWER, "C", "letter")
+
+
+def test_a_label_outside_the_options_is_not_read_as_a_label(form_a):
+    # "F)" labels no option: the cell is a typed text, one letter away from "Tokens".
+    status, answer, reading = read(form_a[1], "F) Tokens")
+    assert (status, answer, reading.method) == (ANSWER, "A", "fuzzy 86")
+
+
+def test_letters_out_of_range_are_named_once_each(form_a):
+    status, _, reading = read(form_a[2], "F, G, F")
+    assert (status, reading.method, reading.note) == (UNREADABLE, "letter", "F, G are not option letters (A-E)")
+    status, _, reading = read(form_a[2], "A, F")
+    assert reading.note == "F is not an option letter (A-E)"
+
+
+def test_flag_notes_quote_the_cell_shortened_to_40_characters(form_a):
+    text = "Tokens and a very long sentence that goes on and on"
+    status, _, reading = read(form_a[1], text)
+    assert (status, reading.method) == (UNREADABLE, "no match")
+    assert reading.note == '"Tokens and a very long sentence that ..." matches no option'
+    forty = "Tokenizer" + "s" * 31
+    assert read(form_a[1], forty)[2].note == f'"{forty}" matches no option'
+
+
+def test_a_near_miss_names_the_closest_option_with_its_score(form_a):
+    status, _, reading = read(form_a[1], "Vect")
+    assert (status, reading.method) == (UNREADABLE, "fuzzy 73")
+    assert reading.note == '"Vect" matches no option well enough; closest is C "Vectors" (73)'
+
+
+def test_a_typed_text_equally_close_to_two_options_names_both(form_a):
+    key = choice_key(["Zero-shot prompting", "One-shot prompting", "Few-shot prompting"], correct=[2])
+    status, _, reading = read(key, "shot prompting")
+    assert (status, reading.method) == (AMBIGUOUS, "fuzzy 88")
+    assert reading.note == 'ambiguous: B "One-shot prompting" (88) or C "Few-shot prompting" (88)'
+
+
+def test_a_list_of_texts_reports_its_first_unreadable_piece_and_its_weakest_typo(form_a):
+    status, _, reading = read(form_a[2], "A token can be a whole word, xyzzy plugh; magic")
+    assert (status, reading.method, reading.note) == (UNREADABLE, "text list", '"xyzzy plugh" matches no option')
+    status, answer, reading = read(form_a[2], "A token can be a whole wrd; A token can be a single perod")
+    assert (status, answer, reading.method) == (ANSWER, "A,C", "fuzzy 98")
+    key = choice_key(["Zero-shot prompting", "One-shot prompting", "Few-shot prompting"], correct=[0, 2], type_="multiple")
+    status, _, reading = read(key, "Zero-shot prompting; shot prompting")
+    assert (status, reading.method) == (AMBIGUOUS, "text list")
+    assert reading.note == 'ambiguous: B "One-shot prompting" (88) or C "Few-shot prompting" (88)'
+
+
+def test_a_single_item_reads_a_list_of_texts_as_one_text(form_a):
+    # Only a multiple item splits at commas: on a single item the whole cell is one answer.
+    status, _, reading = read(form_a[1], "Tokens, Chunks")
+    assert (status, reading.method) == (UNREADABLE, "no match")
+
+
+def test_grid_cells_of_a_choice_item_are_joined(form_a):
+    assert read(form_a[2], ("premises", "A", "-", "C"))[:2] == (ANSWER, "A,C")
+    assert read(form_a[1], ("premises", "", "?")) [:2] == (BLANK, "")
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def test_matching_flags_name_the_premise(form_a):
+    status, _, reading = read(form_a[4], "1-Learn broad patterns; 2-Something nobody wrote down")
+    assert (status, reading.method) == (UNREADABLE, "no match")
+    assert reading.note == 'premise 1: "Learn broad patterns" matches no response'
+    status, _, reading = read(form_a[4], "Learn broad patterns from large general-purpose data")
+    assert reading.note == ('"Learn broad patterns from large general-purpose data" is not a premise-answer pair '
+                            "such as 1-C")
+    status, _, reading = read(form_a[4], ("premises", "B", "Something nobody wrote down", ""))
+    assert (status, reading.note) == (UNREADABLE, 'premise 2: "Something nobody wrote down" matches no response')
+
+
+def test_matching_letters_alone_need_one_per_premise(form_a):
+    assert read(form_a[4], "B A D")[:2] == (ANSWER, "1-B;2-A;3-D")
+    status, _, reading = read(form_a[4], "B A")
+    assert status == UNREADABLE and reading.note == '"B A" is not a premise-answer pair such as 1-C'
+
+
+def test_matching_methods_combine_to_the_weakest(form_a):
+    cell = "1-B; 2-Update the weigths with a smaller task-specific dataset; 3-Integrate the model into production systems"
+    status, answer, reading = read(form_a[4], cell)
+    assert (status, answer, reading.method) == (ANSWER, "1-B;2-A;3-D", "fuzzy 98")
+    status, answer, reading = read(form_a[4], "1-B; 3-Integrate the model into production systems")
+    assert (status, answer, reading.method) == (ANSWER, "1-B;3-D", "text")
+    assert read(form_a[4], ("premises", "B", "A", "D"))[2].method == "letter"
+
+
+# --------------------------------------------------------------------------- ordering
+
+
+def test_ordering_positions_given_twice_are_flagged(form_a):
+    status, _, reading = read(form_a[3], "1-B 2-C 2-A 4-D")
+    assert (status, reading.method, reading.note) == (AMBIGUOUS, "letter", "two steps are given the same position")
+    assert read(form_a[3], "4-D 3-A 1-B 2-C")[:2] == (ANSWER, "B,C,A,D")
+
+
+def test_ordering_steps_by_text_and_the_weakest_method(form_a):
+    status, answer, reading = read(form_a[3], "Data selection -> Pre-training -> Fine-tunin -> Evaluation")
+    assert (status, answer, reading.method) == (ANSWER, "B,C,A,D", "fuzzy 95")
+    status, answer, reading = read(form_a[3], "Data selection; C; Fine-tuning; D")
+    assert (status, answer, reading.method) == (ANSWER, "B,C,A,D", "text")
+    status, _, reading = read(form_a[3], "Data selection; Deployment; Fine-tuning")
+    assert (status, reading.note) == (UNREADABLE, '"Deployment" matches no step')
+    status, _, reading = read(form_a[3], "Data selection; F")
+    assert (status, reading.note) == (UNREADABLE, "F is not a step letter (A-D)")
+
+
+def test_ordering_ranks_per_step(form_a):
+    status, _, reading = read(form_a[3], ("rank-of-step", "3", "first", "later", "4"))
+    assert (status, reading.method, reading.note) == (UNREADABLE, "rank", 'step C: "later" is not a position')
+    status, answer, reading = read(form_a[3], ("rank-of-step", "3", "1", "", "4"))
+    assert (status, answer, reading.method) == (ANSWER, "B,A,D", "rank")
+    status, answer, reading = read(form_a[3], ("step-at-rank", "B", "", "Pre-training", "A"))
+    assert (status, answer, reading.method) == (ANSWER, "B,C,A", "text")
+
+
+def test_a_run_of_capitals_as_long_as_the_steps_is_a_slip_not_a_word(form_a):
+    status, _, reading = read(form_a[3], "B-C-A-F")
+    assert (status, reading.note) == (UNREADABLE, "F is not a step letter (A-D)")
+    status, _, reading = read(form_a[3], "EFGH")
+    assert reading.note == "E, F, G, H are not step letters (A-D)"
+
+
+# --------------------------------------------------------------------------- short and numeric
+
+
+def test_short_answers_that_are_numbers_are_compared_as_numbers():
+    key = short_key(["80%"])
+    for cell in ("0.8", "80 %", "80.0%"):
+        status, answer, reading = read(key, cell)
+        assert (status, answer, reading.method) == (ANSWER, "80%", "number")
+    status, answer, reading = read(key, "80")
+    assert (status, answer, reading.value) == (ANSWER, "80", (None, "80"))
+    status, answer, reading = read(key, "about  80 or 90")
+    assert (status, answer, reading.method) == (REVIEW, "about 80 or 90", "number")
+    assert reading.note == "it reads as 80 or 90; check it"
+    # No number at all: the text is compared with the accepted answer as text.
+    assert read(key, "eighty")[2] == Reading(ANSWER, (None, "eighty"), "no match")
+
+
+def test_short_answers_by_text(form_a):
+    key = form_a[5]
+    status, answer, reading = read(key, "chunk it")
+    assert (status, answer, reading.method) == (REVIEW, "chunk it", "fuzzy 75")
+    assert reading.note == 'close to accepted answer "chunking" (75, threshold 85); check it'
+    assert read(key, "Chunkin")[:3] == (ANSWER, "chunking", Reading(ANSWER, (0, "Chunkin"), "fuzzy 93"))
+    assert read(key, "!!!")[2] == Reading(ANSWER, (None, "!!!"), "no match")
+    assert read(key, " Chunks   ")[2] == Reading(ANSWER, (1, "Chunks"), "exact")
+
+
+def test_two_accepted_answers_alike_still_read_as_exact():
+    key = short_key(["The chunks", "chunks"])
+    assert read(key, "chunks")[2] == Reading(ANSWER, (0, "chunks"), "exact")
+    key = short_key(["chunking", "chunkings"])
+    status, _, reading = read(key, "chunkingz")
+    assert status == ANSWER and reading.method.startswith("fuzzy ")
+
+
+def test_numeric_answers():
+    key = numeric_key(2.5)
+    assert read(key, "2,5")[:3] == (ANSWER, "2.5", Reading(ANSWER, 2.5, "number"))
+    status, answer, reading = read(key, "1 or 2")
+    assert (status, answer, reading.method) == (REVIEW, "", "number")
+    assert reading.note == "cannot read one number: it reads as 1 or 2; check it"
+    assert read(key, "two")[2].note == "cannot read one number: no number in it; check it"
