@@ -22,6 +22,7 @@ from examkit.grade.notation import (
     UNREADABLE,
     Reading,
     notation,
+    parse_rank,
     read_answer,
 )
 from examkit.models import FormItem, PrintedOption
@@ -260,3 +261,65 @@ def test_numeric_answers():
     assert (status, answer, reading.method) == (REVIEW, "", "number")
     assert reading.note == "cannot read one number: it reads as 1 or 2; check it"
     assert read(key, "two")[2].note == "cannot read one number: no number in it; check it"
+
+
+# --------------------------------------------------------------------------- each pattern part
+
+
+@pytest.mark.parametrize("cell", [
+    "  Choices: A, C", "answers A C", "letter = a and c",    # _ANSWER_WORD: blanks, word, : or =
+    "A+C", "A|C", "A.C", "A:C", "a\tc", "A & C", "c/a",       # _LETTER_SEPARATORS
+    "{A}{C}", "[A] [C]", "(a) (c)",                           # _BRACKETS
+])
+def test_letter_notation_parts(form_a, cell):
+    assert read(form_a[2], cell)[:3] == (ANSWER, "A,C", read(form_a[2], "A,C")[2])
+
+
+def test_a_word_announcing_a_run_of_letters(form_a):
+    # "Answer: AC" once matched no option: the run of letters was only read without the word.
+    assert read(form_a[2], "Answer: AC")[:2] == read(form_a[2], "letters=ac")[:2] == (ANSWER, "A,C")
+    assert read(form_a[3], "Answer BCAD")[:2] == (ANSWER, "B,C,A,D")
+    assert read(form_a[4], "answers: bad")[:2] == (ANSWER, "1-B;2-A;3-D")
+    assert read(form_a[1], "Answer")[0] == UNREADABLE
+
+
+@pytest.mark.parametrize("cell", ["B) Chunks", "B)Chunks", "[B] Chunks", "(B) Chunks", "b: chunks", "B. Chunks",
+                                  "B - Chunks", "B \u2013 Chunks", "B \u2014 Chunks", "  B )  Chunks  "])
+def test_labelled_option_parts(form_a, cell):
+    status, answer, reading = read(form_a[1], cell)
+    assert (status, answer, reading.method) == (ANSWER, "B", "letter and text")
+
+
+@pytest.mark.parametrize("cell", ["B-Chunks", "(B Chunks"])
+def test_a_label_needs_its_closing_mark_or_a_spaced_dash(form_a, cell):
+    # Read as a typed text one letter away from "Chunks", not as the label B.
+    status, answer, reading = read(form_a[1], cell)
+    assert (status, answer, reading.method) == (ANSWER, "B", "fuzzy 86")
+
+
+@pytest.mark.parametrize("cell", ["1.B 2.A 3.D", "1>B 2>A 3>D", "1\u2013B 2\u2013A 3\u2013D", "1=>B,2=>A,3=>D",
+                                  "1\u2192B 2\u2192A 3\u2192D", "1-B/2-A/3-D", "1-B|2-A|3-D", "1:B;2:A;3:D",
+                                  "1 B, 2 A, 3 D", " 1)B\t2)A\n3)D "])
+def test_pair_arrows_and_separators(form_a, cell):
+    assert read(form_a[4], cell)[:3] == (ANSWER, "1-B;2-A;3-D", Reading(ANSWER, ((1, "B"), (2, "A"), (3, "D")), "letter"))
+
+
+@pytest.mark.parametrize("cell", ["B/C/A/D", "B|C|A|D", "B.C.A.D", "B=>C=>A=>D", "B\u2013C\u2013A\u2013D", "B ; C ; A ; D",
+                                  "B>C>A>D", "B->C->A->D", "b, c, a, d"])
+def test_step_letter_separators(form_a, cell):
+    assert read(form_a[3], cell)[2] == Reading(ANSWER, ("B", "C", "A", "D"), "letter")
+
+
+@pytest.mark.parametrize("joiner", [" => ", " -> ", "\u2192", " > ", "\t", "\n", "|", ";"])
+def test_step_text_separators(form_a, joiner):
+    cell = joiner.join(["Data selection", "Pre-training", "Fine-tuning", "Evaluation"])
+    assert read(form_a[3], cell)[2] == Reading(ANSWER, ("B", "C", "A", "D"), "text")
+
+
+@pytest.mark.parametrize(("cell", "rank"), [
+    ("1er", 1), ("Rank 2", 2), ("Step 3", 3), ("n\u00b0 4", 4), ("no 2", 2), ("No.2", 2), ("#1st", 1),
+    ("  third  ", 3), ("THIRD", 3), ("position3", 3), ("2 nd", 2), ("4th", 4), ("tenth", 10), (" 7 ", 7),
+    ("2x", None), ("eleventh", None), ("first step", None), ("1 2", None),
+])
+def test_ordinal_parts(cell, rank):
+    assert parse_rank(cell) == rank

@@ -32,20 +32,23 @@ FLAGGED = frozenset({UNREADABLE, AMBIGUOUS, REVIEW})
 
 # Nothing but dashes, question marks and the like: a student's way of leaving a cell empty.
 _BLANK = re.compile(r"""^[\s\-\u2010-\u2015?.\u2026_/\\*]*$  # blanks, dashes, ?, ., ..., _, /, \, *""", re.X)
-_ANSWER_WORD = re.compile(r"""
+# A word announcing the answer: "Answer: B", "options A, C".
+_ANNOUNCING = r"(?:options?|answers?|choices?|letters?)"
+_ANSWER_WORD = re.compile(rf"""
     ^\s*                                        # leading blanks
-    (?:options?|answers?|choices?|letters?)     # a word announcing the answer
+    {_ANNOUNCING}                               # a word announcing the answer
     \s*[:=]?\s*                                 # an optional colon or equals sign
     """, re.I | re.X)
 _BRACKETS = re.compile(r"[()\[\]{}]  # any bracket, read as a blank", re.X)
 # A quick test that a cell may be a letter notation at all: single letters among separators,
 # "and", or one short run of letters; typed sentences fail it at their second character.
-_MAYBE_LETTERS = re.compile(r"""
-    ^(?:[\W_]*(?:options?|answers?|choices?|letters?)\b)?   # an optional word announcing the answer
-     (?:[a-z](?![a-z])                                      # a single letter,
-       |and\b                                               # "and",
-       |[\W_])*$                                            # or a separator, to the end
-    |^[\W_]*[a-z]{2,10}[\W_]*$                              # or one short run of letters: AC
+_MAYBE_LETTERS = re.compile(rf"""
+    ^(?:[\W_]*{_ANNOUNCING}\b)?     # an optional word announcing the answer, then
+    (?:(?:[a-z](?![a-z])            # single letters,
+         |and\b                     # "and",
+         |[\W_])*                   # or separators, to the end
+      |[\W_]*[a-z]{{2,10}}[\W_]*     # or one short run of letters: AC
+    )$
     """, re.I | re.X)
 # The separators that always split a cell into several answers (Google Forms and typing alike).
 SEPARATORS = ";\n|\t"
