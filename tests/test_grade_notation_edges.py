@@ -323,3 +323,68 @@ def test_step_text_separators(form_a, joiner):
 ])
 def test_ordinal_parts(cell, rank):
     assert parse_rank(cell) == rank
+
+
+# --------------------------------------------------------------------------- separators alone
+
+
+@pytest.mark.parametrize(("position", "cell"), [(2, ";"), (2, "; ;"), (2, "|"), (3, "->"), (3, ";;;"), (3, ","),
+                                                (4, ";"), (4, "|;|")])
+def test_separators_alone_are_a_blank_not_a_wrong_answer(form_a, position, cell):
+    # Once read as an empty answer: "wrong", and with negative marking it cost points never risked.
+    from examkit.grade.score import ItemGrader, Rules
+
+    key = form_a[position]
+    assert read(key, cell)[:2] == (BLANK, "")
+    outcome = ItemGrader(key, Rules(partial=frozenset({"multiple"}), negative=0.25))(cell)
+    assert (outcome.result, outcome.points) == ("blank", 0)
+
+
+# --------------------------------------------------------------------------- option texts holding commas
+
+
+COMMAS = ["Red, green and blue", "Cyan", "Magenta", "Yellow, black"]
+
+
+@pytest.mark.parametrize(("cell", "answer"), [
+    ("Cyan; Magenta", "B,C"),                               # one piece per chunk
+    ("Cyan, Magenta, Red, green and blue", "A,B,C"),         # the commas of an option's text come last
+    ("Red, green and blue, Cyan, Magenta", "A,B,C"),
+    ("Magenta, Yellow, black, Cyan", "B,C,D"),
+    ("Yellow, black; Red, green and blue", "A,D"),
+])
+def test_option_texts_holding_commas_are_kept_whole_and_read_exactly(cell, answer):
+    key = choice_key(COMMAS, correct=[0, 3], type_="multiple")
+    assert read(key, cell)[:3] == (ANSWER, answer, Reading(ANSWER, frozenset(answer.split(",")), "text"))
+
+
+# --------------------------------------------------------------------------- grids and combined methods
+
+
+def test_grid_flags_name_the_premise_and_keep_how_it_was_read(form_a):
+    near = read_answer(form_a[4], ("premises", "Learn broad patterns from data", "A"))
+    assert near == Reading(UNREADABLE, method="fuzzy 73", note=(
+        'premise 1: "Learn broad patterns from data" matches no response well enough; '
+        'closest is B "Learn broad patterns from large gener..." (73)'))
+    assert read_answer(form_a[4], "1-Learn broad patterns from data; 2-A") == near
+    missed = read_answer(form_a[4], ("premises", "B", "Something nobody wrote down", ""))
+    assert missed == Reading(UNREADABLE, method="no match",
+                             note='premise 2: "Something nobody wrote down" matches no response')
+
+
+def test_a_blank_grid_cell_skips_its_premise_or_step_only(form_a):
+    assert read(form_a[4], ("premises", "", "A", "D"))[:2] == (ANSWER, "2-A;3-D")
+    assert read(form_a[3], ("step-at-rank", "", "B", "", "C"))[:2] == (ANSWER, "B,C")
+    assert read(form_a[3], ("rank-of-step", "", "1", "2", ""))[:2] == (ANSWER, "B,C")
+
+
+def test_a_position_given_twice_in_a_rank_grid_is_flagged(form_a):
+    assert read_answer(form_a[3], ("rank-of-step", "1", "1", "", "")) == Reading(
+        AMBIGUOUS, method="rank", note="two steps are given the same position")
+
+
+def test_several_typos_in_one_cell_report_the_weakest(form_a):
+    cell = "1-Learn brod patterns from large general-purpose data; 2-Update the weigths with a smaller tsk-specific dataset"
+    assert read(form_a[4], cell)[2] == Reading(ANSWER, ((1, "B"), (2, "A")), "fuzzy 97")
+    assert read(form_a[3], ("step-at-rank", "B", "Pretraning", "Fine-tunin"))[2] == Reading(
+        ANSWER, ("B", "C", "A"), "fuzzy 91")

@@ -278,6 +278,8 @@ def _has_list_separator(raw: str) -> bool:
 def _read_choice_list(key: ItemKey, raw: str) -> Reading:
     """Several option texts in one cell: `text, text` (Google), `text;text;` (Microsoft)."""
     segments = split_texts(key.matcher, raw)
+    if not segments:
+        return BLANK_READING  # separators alone (";" for no choice) say nothing
     problems = [(text, m) for text, m in segments if not m.found]
     if problems:
         text, match = problems[0]
@@ -397,6 +399,8 @@ def _choose(key: ItemKey, text: str, what: str) -> tuple[str, str] | Reading:
 
 
 def _matching_reading(key: ItemKey, pairs: list[tuple[int, str]], method: str) -> Reading:
+    if not pairs:
+        return BLANK_READING  # separators alone say nothing
     numbers = {n for n, _, _ in key.premises}
     given: dict[int, str] = {}
     for number, letter in pairs:
@@ -482,6 +486,8 @@ def parse_rank(text: str) -> int | None:
 
 
 def _ordering_reading(key: ItemKey, order: list[str], method: str) -> Reading:
+    if not order:
+        return BLANK_READING  # separators or arrows alone say nothing
     bad = _outside(key, order)
     if bad:
         return _not_option(key, bad, "step")
@@ -526,9 +532,9 @@ def _read_short(key: ItemKey, raw: str) -> Reading:
 
 
 def _combine(methods: set[str]) -> str:
-    fuzzy = sorted(m for m in methods if m.startswith("fuzzy"))
+    """How several answers in one cell were read, as its weakest: the lowest fuzzy score, else
+    text, else letter."""
+    fuzzy = [m for m in methods if m.startswith("fuzzy")]
     if fuzzy:
         return min(fuzzy, key=lambda m: float(m.split()[1]))
-    if "text" in methods:
-        return "text"
-    return next(iter(sorted(methods)), "letter")
+    return "text" if "text" in methods else "letter"
