@@ -388,3 +388,93 @@ def test_several_typos_in_one_cell_report_the_weakest(form_a):
     assert read(form_a[4], cell)[2] == Reading(ANSWER, ((1, "B"), (2, "A")), "fuzzy 97")
     assert read(form_a[3], ("step-at-rank", "B", "Pretraning", "Fine-tunin"))[2] == Reading(
         ANSWER, ("B", "C", "A"), "fuzzy 91")
+
+
+SEASONING = ["Salt, pepper", "Salt", "Peppers", "Sugar"]
+
+
+@pytest.mark.parametrize(("cell", "answer", "method"), [
+    ("Sugar, Salt, pepper", "A,D", "text"),     # "Salt, pepper" is typed exactly as A: not B and a typo of C
+    ("Salt, pepper, Sugar", "A,D", "text"),
+    ("Salt, Peppers", "B,C", "text"),           # both pieces exact: B and C
+    ("Sugar; Salt, pepper", "A,D", "text"),
+    ("Sugr, Salt, pepper", "A,D", "fuzzy 89"),
+])
+def test_a_text_typed_exactly_as_an_option_wins_over_its_pieces(cell, answer, method):
+    key = choice_key(SEASONING, correct=[0, 3], type_="multiple")
+    assert read(key, cell)[2] == Reading(ANSWER, frozenset(answer.split(",")), method)
+
+
+@pytest.mark.parametrize(("cell", "note"), [
+    ("Purple, Orange", '"Purple, Orange" matches no option'),   # fewest pieces when none matches
+    ("Purple, Orange, Brown", '"Purple" matches no option'),
+    ("Cyan, Purple", '"Purple" matches no option'),
+])
+def test_unmatched_pieces_are_quoted_as_typed(cell, note):
+    key = choice_key(COMMAS, correct=[0, 3], type_="multiple")
+    assert read_answer(key, cell) == Reading(UNREADABLE, method="text list", note=note)
+
+
+def test_typos_inside_option_texts_holding_commas():
+    key = choice_key(COMMAS, correct=[0, 3], type_="multiple")
+    assert read(key, "Red, green and blu, Cyan")[2] == Reading(ANSWER, frozenset("AB"), "fuzzy 97")
+    assert read(key, "Red, gren and blue, Yelow, black")[2] == Reading(ANSWER, frozenset("AD"), "fuzzy 96")
+    assert read(key, "Cyn, Magnta")[2] == Reading(ANSWER, frozenset("BC"), "fuzzy 86")
+
+
+# --------------------------------------------------------------------------- how each reading was made
+
+
+@pytest.mark.parametrize("cell", ["A - C", "a \u2013 c", " A  -  C "])
+def test_a_label_followed_by_a_lone_letter_is_flagged_not_read_as_the_label(form_a, cell):
+    # "A - C" once read as A alone (a label "A -" and a text "C"), silently dropping C.
+    for key in (form_a[1], form_a[2]):
+        assert read_answer(key, cell) == Reading(AMBIGUOUS, method="letter", note="reads as letter A or as letters A and C")
+    # Brackets around letters are no label: "(A) C" is the letters A and C.
+    assert read(form_a[2], "(A) C")[:2] == (ANSWER, "A,C")
+
+
+def test_a_multiple_item_flags_a_lone_unknown_text_as_such(form_a):
+    assert read_answer(form_a[2], "Tokens are magic") == Reading(
+        UNREADABLE, method="no match", note='"Tokens are magic" matches no option')
+
+
+def test_letters_in_a_one_letter_grid_cell(form_a):
+    assert read(form_a[2], ("premises", "A", "", ""))[2] == Reading(ANSWER, frozenset("A"), "letter")
+
+
+def test_a_lone_dash_between_letters_is_no_separator_of_options(form_a):
+    # "A-C" may mean A to C: neither A and C nor A alone is safe to score.
+    assert read_answer(form_a[2], "A-C") == Reading(UNREADABLE, method="no match", note='"A-C" matches no option')
+
+
+def test_a_flagged_note_quotes_41_characters_shortened(form_a):
+    cell = "x" * 41
+    assert read_answer(form_a[1], cell).note == f'"{"x" * 37}..." matches no option'
+
+
+def test_methods_of_letter_and_pair_readings(form_a):
+    assert read(form_a[4], "BAD")[2] == Reading(ANSWER, ((1, "B"), (2, "A"), (3, "D")), "letter")
+    assert read(form_a[3], "4-D 3-A 1-B 2-C")[2] == Reading(ANSWER, ("B", "C", "A", "D"), "letter")
+    assert read_answer(form_a[4], "4-A") == Reading(UNREADABLE, method="letter", note="premise 4 does not exist (1-3)")
+    assert read_answer(form_a[4], "1-B 1-C") == Reading(AMBIGUOUS, method="letter",
+                                                        note="premise 1 is answered both B and C")
+    assert read_answer(form_a[4], "Learn broad patterns") == Reading(
+        UNREADABLE, method="no match", note='"Learn broad patterns" is not a premise-answer pair such as 1-C')
+
+
+@pytest.mark.parametrize("cell", ["Data", "bcae", "Eval"])
+def test_a_four_letter_word_on_a_four_step_item_is_a_text_not_a_slip(form_a, cell):
+    # Only capitals (BCAE) are step letters with a slip; a word is matched as a step's text.
+    assert read_answer(form_a[3], cell) == Reading(UNREADABLE, method="no match", note=f'"{cell}" matches no step')
+
+
+def test_a_number_short_answer_keeps_the_cell_with_its_blanks_tidied():
+    assert read_answer(short_key(["80%"]), " 80  % ") == Reading(ANSWER, (0, "80 %"), "number")
+
+
+def test_a_short_answer_close_to_two_accepted_answers_is_right():
+    # "analye" is as close to "analyse" as to "analyze" (92 both): both are right, so it is read.
+    key = short_key(["analyse", "analyze"])
+    assert key.answer_matcher.match("analye").kind == "ambiguous"
+    assert read_answer(key, "analye") == Reading(ANSWER, (0, "analye"), "fuzzy 92")

@@ -138,7 +138,7 @@ def read_answer(key: ItemKey, cell: str | tuple) -> Reading:
     if key.type == "short":
         return _read_short(key, cell)
     if key.type == "numeric":
-        return _read_numeric(key, cell)
+        return _read_numeric(cell)
     if key.type == "matching":
         return _read_matching(key, cell)
     if key.type == "ordering":
@@ -253,6 +253,10 @@ def _read_choice(key: ItemKey, raw: str, *, many: bool) -> Reading:
     if labelled and labelled.group(1).upper() in key.letter_set and _plain(raw) not in key.plain_texts:
         letter = labelled.group(1).upper()
         match = key.matcher.match(labelled.group(2))
+        second = labelled.group(2).strip().upper()
+        if not match.found and len(second) == 1 and second.isalpha():
+            # "A - C": a label and its text, or two letters? Never keep only the first.
+            return Reading(AMBIGUOUS, method="letter", note=f"reads as letter {letter} or as letters {letter} and {second}")
         if match.found and key.letters[match.index] != letter:
             return Reading(AMBIGUOUS, method="letter and text",
                            note=f"the letter says {letter} but the text is option {key.label(key.letters[match.index])}")
@@ -497,7 +501,7 @@ def _ordering_reading(key: ItemKey, order: list[str], method: str) -> Reading:
 # --------------------------------------------------------------------------- short answers
 
 
-def _read_numeric(key: ItemKey, raw: str) -> Reading:
+def _read_numeric(raw: str) -> Reading:
     number, why = read_number(raw)
     if number is None:
         return Reading(REVIEW, None, "number", note=f"cannot read one number: {why}; check it")
@@ -518,7 +522,7 @@ def _read_short(key: ItemKey, raw: str) -> Reading:
     if not norm:
         return Reading(ANSWER, (None, text), "no match")
     match = key.answer_matcher.match(raw, norm=norm)
-    if match.kind == "exact" or key.answer_matcher.exact(norm):
+    if key.answer_matcher.exact(norm):
         # (Two accepted answers that normalise alike, as after `--accept Chunks`, are still exact.)
         return Reading(ANSWER, (match.index, text), "exact")
     if match.kind in ("fuzzy", "ambiguous"):
