@@ -399,6 +399,8 @@ SEASONING = ["Salt, pepper", "Salt", "Peppers", "Sugar"]
     ("Salt, Peppers", "B,C", "text"),           # both pieces exact: B and C
     ("Sugar; Salt, pepper", "A,D", "text"),
     ("Sugr, Salt, pepper", "A,D", "fuzzy 89"),
+    ("Sugar, Salt, peper", "A,D", "fuzzy 95"),  # one piece close to A beats "Salt" exact and "peper" unread
+    ("Salt, pepper, Peppers", "A,C", "text"),
 ])
 def test_a_text_typed_exactly_as_an_option_wins_over_its_pieces(cell, answer, method):
     key = choice_key(SEASONING, correct=[0, 3], type_="multiple")
@@ -409,6 +411,7 @@ def test_a_text_typed_exactly_as_an_option_wins_over_its_pieces(cell, answer, me
     ("Purple, Orange", '"Purple, Orange" matches no option'),   # fewest pieces when none matches
     ("Purple, Orange, Brown", '"Purple" matches no option'),
     ("Cyan, Purple", '"Purple" matches no option'),
+    ("Red, green and blue, x", '"x" matches no option'),        # a stray piece is not absorbed by an option
 ])
 def test_unmatched_pieces_are_quoted_as_typed(cell, note):
     key = choice_key(COMMAS, correct=[0, 3], type_="multiple")
@@ -420,6 +423,9 @@ def test_typos_inside_option_texts_holding_commas():
     assert read(key, "Red, green and blu, Cyan")[2] == Reading(ANSWER, frozenset("AB"), "fuzzy 97")
     assert read(key, "Red, gren and blue, Yelow, black")[2] == Reading(ANSWER, frozenset("AD"), "fuzzy 96")
     assert read(key, "Cyn, Magnta")[2] == Reading(ANSWER, frozenset("BC"), "fuzzy 86")
+    # An empty piece between two commas is no answer of its own.
+    assert read(key, "Red, green and blue, , Yellow, black")[2] == Reading(ANSWER, frozenset("AD"), "text")
+    assert read(key, "Cyan, Red, green and blue, Magenta")[2] == Reading(ANSWER, frozenset("ABC"), "text")
 
 
 # --------------------------------------------------------------------------- how each reading was made
