@@ -25,7 +25,7 @@ from examkit.grade.notation import (
     parse_rank,
     read_answer,
 )
-from examkit.models import FormItem, PrintedOption
+from examkit.models import FormItem, PrintedOption, PrintedStep
 
 EXAMSET = Path(__file__).parent / "fixtures" / "grade" / "examset.json"
 LETTERS = "ABCDEFGH"
@@ -401,6 +401,7 @@ SEASONING = ["Salt, pepper", "Salt", "Peppers", "Sugar"]
     ("Sugr, Salt, pepper", "A,D", "fuzzy 89"),
     ("Sugar, Salt, peper", "A,D", "fuzzy 95"),  # one piece close to A beats "Salt" exact and "peper" unread
     ("Salt, pepper, Peppers", "A,C", "text"),
+    ("Sugar, Salts, Pepers", "B,C,D", "fuzzy 89"),  # no exact piece: two close options beat one
 ])
 def test_a_text_typed_exactly_as_an_option_wins_over_its_pieces(cell, answer, method):
     key = choice_key(SEASONING, correct=[0, 3], type_="multiple")
@@ -484,3 +485,21 @@ def test_a_short_answer_close_to_two_accepted_answers_is_right():
     key = short_key(["analyse", "analyze"])
     assert key.answer_matcher.match("analye").kind == "ambiguous"
     assert read_answer(key, "analye") == Reading(ANSWER, (0, "analye"), "fuzzy 92")
+
+
+def test_a_typo_in_a_long_text_rounds_to_100_yet_the_weakest_method_is_reported():
+    long = ("Collect every document the assistant may cite, remove duplicates and personal data, then split "
+            "each one into passages of a few hundred tokens")
+    steps = [PrintedStep(letter="A", text=long, why="w", rank=1),
+             PrintedStep(letter="B", text="Embed the passages", why="w", rank=2),
+             PrintedStep(letter="C", text="Evaluate the answers", why="w", rank=3)]
+    key = _item("ordering", steps=steps, key="A,B,C")
+    typo = long.replace("duplicates", "duplicate")
+    assert read_answer(key, f"{typo}; Embed the passages; Evaluate the answers").method == "fuzzy 100"
+    assert read_answer(key, f"{typo}; Embed the pasages; Evaluate the answers") == Reading(
+        ANSWER, ("A", "B", "C"), "fuzzy 96")
+
+
+def test_a_letter_contradicting_its_text_is_flagged_with_how_it_was_read(form_a):
+    assert read_answer(form_a[1], "B) Tokens") == Reading(
+        AMBIGUOUS, method="letter and text", note='the letter says B but the text is option A "Tokens"')

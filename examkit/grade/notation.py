@@ -200,7 +200,7 @@ def _outside(key: ItemKey, letters) -> list[str]:
 
 def _not_option(key: ItemKey, bad: list[str], what: str = "option") -> Reading:
     bad = list(dict.fromkeys(bad))
-    article = "an" if what[0] in "aeiou" else "a"
+    article = "an" if what == "option" else "a"  # a response, a step
     if len(bad) == 1:
         note = f"{bad[0]} is not {article} {what} letter ({key.letter_range})"
     else:
@@ -300,7 +300,8 @@ def split_texts(matcher: TextMatcher, raw: str) -> list[tuple[str, Match]]:
 
     `;`, `|`, tabs and new lines always separate. `, ` may separate (Google Forms joins
     checkbox answers with it) or belong to an option's own text, so the split is chosen that
-    reads best: fewest unmatched pieces, then most exact matches, then fewest segments.
+    reads best: fewest unmatched pieces, then most exact matches, then the highest total
+    similarity (so two close options beat one), then fewest segments.
     """
     segments: list[tuple[str, Match]] = []
     for chunk in _SEPARATOR.split(raw):
@@ -439,18 +440,9 @@ def _read_ordering(key: ItemKey, raw: str) -> Reading:
         return _not_option(key, _outside(key, compact), "step")
     parts = [p.strip() for p in _LIST_SPLIT.split(raw) if p.strip()]
     if len(parts) == 1:
-        segments = _split_commas(key.matcher, parts[0].strip())
-    else:
-        segments = [(p, key.matcher.match(p)) for p in parts]
-    order: list[str] = []
-    methods: set[str] = set()
-    for text, match in segments:
-        choice = (key.letters[match.index], _fuzzy_method(match)) if match.found else _choose(key, text, "step")
-        if isinstance(choice, Reading):
-            return choice
-        order.append(choice[0])
-        methods.add(choice[1])
-    return _ordering_reading(key, order, _combine(methods))
+        # No separator but commas: `, ` may also belong to a step's own text.
+        parts = [text for text, _ in _split_commas(key.matcher, parts[0])]
+    return _steps_named(key, parts)
 
 
 def _read_ordering_grid(key: ItemKey, cell: tuple) -> Reading:
@@ -468,12 +460,15 @@ def _read_ordering_grid(key: ItemKey, cell: tuple) -> Reading:
         if len(set(ranks)) != len(ranks):
             return Reading(AMBIGUOUS, method="rank", note="two steps are given the same position")
         return _ordering_reading(key, [letter for _, letter in sorted(ranked)], "rank")
+    return _steps_named(key, [value for value in values if not is_blank(value)])
+
+
+def _steps_named(key: ItemKey, texts: list[str]) -> Reading:
+    """The order of steps each named by its letter or its text, first to last."""
     order: list[str] = []
     methods: set[str] = set()
-    for value in values:
-        if is_blank(value):
-            continue
-        choice = _choose(key, value, "step")
+    for text in texts:
+        choice = _choose(key, text, "step")
         if isinstance(choice, Reading):
             return choice
         order.append(choice[0])
