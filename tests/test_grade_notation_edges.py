@@ -125,7 +125,7 @@ def test_a_near_miss_names_the_closest_option_with_its_score(form_a):
     assert reading.note == '"Vect" matches no option well enough; closest is C "Vectors" (73)'
 
 
-def test_a_typed_text_equally_close_to_two_options_names_both(form_a):
+def test_a_typed_text_equally_close_to_two_options_names_both():
     key = choice_key(["Zero-shot prompting", "One-shot prompting", "Few-shot prompting"], correct=[2])
     status, _, reading = read(key, "shot prompting")
     assert (status, reading.method) == (AMBIGUOUS, "fuzzy 88")

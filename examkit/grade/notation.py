@@ -247,20 +247,9 @@ def _read_choice(key: ItemKey, raw: str, *, many: bool) -> Reading:
             return Reading(ANSWER, chosen, "letter")
         if text_letter is None:
             return _not_option(key, bad)
-    labelled = _LABELLED.match(raw)
-    # "A) Tokens": a letter label and the option's text; unless the whole cell is an option's
-    # own text (normalising would read the label "A" as an article and drop it).
-    if labelled and labelled.group(1).upper() in key.letter_set and _plain(raw) not in key.plain_texts:
-        letter = labelled.group(1).upper()
-        match = key.matcher.match(labelled.group(2))
-        second = labelled.group(2).strip().upper()
-        if not match.found and len(second) == 1 and second.isalpha():
-            # "A - C": a label and its text, or two letters? Never keep only the first.
-            return Reading(AMBIGUOUS, method="letter", note=f"reads as letter {letter} or as letters {letter} and {second}")
-        if match.found and key.letters[match.index] != letter:
-            return Reading(AMBIGUOUS, method="letter and text",
-                           note=f"the letter says {letter} but the text is option {key.label(key.letters[match.index])}")
-        return Reading(ANSWER, frozenset({letter}), "letter and text" if match.found else "letter")
+    labelled = _read_labelled(key, raw)
+    if labelled is not None:
+        return labelled
     if text_letter is not None:
         return Reading(ANSWER, frozenset({text_letter}), "text")
     if many and _has_list_separator(raw):
@@ -269,6 +258,26 @@ def _read_choice(key: ItemKey, raw: str, *, many: bool) -> Reading:
     if match.found:
         return Reading(ANSWER, frozenset({key.letters[match.index]}), _fuzzy_method(match))
     return _text_flag(key, match, raw.strip())
+
+
+def _read_labelled(key: ItemKey, raw: str) -> Reading | None:
+    """`A) Tokens`: a letter label and the option's text; None when the cell is no such label,
+    or is an option's own text (normalising would read the label "A" as an article and drop it)."""
+    labelled = _LABELLED.match(raw)
+    if not labelled or labelled.group(1).upper() not in key.letter_set or _plain(raw) in key.plain_texts:
+        return None
+    letter, text = labelled.group(1).upper(), labelled.group(2)
+    match = key.matcher.match(text)
+    if match.found:
+        if key.letters[match.index] != letter:
+            return Reading(AMBIGUOUS, method="letter and text",
+                           note=f"the letter says {letter} but the text is option {key.label(key.letters[match.index])}")
+        return Reading(ANSWER, frozenset({letter}), "letter and text")
+    second = text.strip().upper()
+    if len(second) == 1 and second.isalpha():
+        # "A - C": a label and its text, or two letters? Never keep only the first.
+        return Reading(AMBIGUOUS, method="letter", note=f"reads as letter {letter} or as letters {letter} and {second}")
+    return Reading(ANSWER, frozenset({letter}), "letter")
 
 
 def _plain(text: str) -> str:
