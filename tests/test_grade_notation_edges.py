@@ -402,6 +402,8 @@ SEASONING = ["Salt, pepper", "Salt", "Peppers", "Sugar"]
     ("Sugar, Salt, peper", "A,D", "fuzzy 95"),  # one piece close to A beats "Salt" exact and "peper" unread
     ("Salt, pepper, Peppers", "A,C", "text"),
     ("Sugar, Salts, Pepers", "B,C,D", "fuzzy 89"),  # no exact piece: two close options beat one
+    ("Sugar, Slt, pepers", "B,C,D", "fuzzy 86"),
+    ("Sugar, Salts, pepperr", "B,C,D", "fuzzy 86"),
 ])
 def test_a_text_typed_exactly_as_an_option_wins_over_its_pieces(cell, answer, method):
     key = choice_key(SEASONING, correct=[0, 3], type_="multiple")
@@ -439,6 +441,8 @@ def test_a_label_followed_by_a_lone_letter_is_flagged_not_read_as_the_label(form
         assert read_answer(key, cell) == Reading(AMBIGUOUS, method="letter", note="reads as letter A or as letters A and C")
     # Brackets around letters are no label: "(A) C" is the letters A and C.
     assert read(form_a[2], "(A) C")[:2] == (ANSWER, "A,C")
+    # A label with a word that matches no option is read by its letter.
+    assert read_answer(form_a[1], "C) Embeddings") == Reading(ANSWER, frozenset("C"), "letter")
 
 
 def test_a_multiple_item_flags_a_lone_unknown_text_as_such(form_a):

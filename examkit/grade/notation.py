@@ -347,7 +347,8 @@ def _split_commas(matcher: TextMatcher, chunk: str) -> list[tuple[str, Match]]:
                      rest_score[3] - 1)
             options.append((score, [(i, j)] + rest))
         best[i] = max(options, key=lambda o: o[0])
-    return [(", ".join(pieces[i:j]), span(i, j)) for i, j in best[0][1] if ", ".join(pieces[i:j])]
+    segments = [(", ".join(pieces[i:j]), span(i, j)) for i, j in best[0][1]]
+    return [(text, match) for text, match in segments if text]  # an empty piece is no answer
 
 
 # --------------------------------------------------------------------------- matching
