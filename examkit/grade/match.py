@@ -118,9 +118,9 @@ class TextMatcher:
     def _fuzzy(self, norm: str, norms: list[str]) -> Match:
         if not norms:
             return NO_MATCH
-        top = process.extract(norm, norms, scorer=fuzz.ratio, processor=None, limit=2)
+        top = _closest_two(norm, norms, fuzz.ratio)
         if top[0][1] < self.threshold and " " in norm:
-            swapped = process.extract(norm, norms, scorer=fuzz.token_sort_ratio, processor=None, limit=2)
+            swapped = _closest_two(norm, norms, fuzz.token_sort_ratio)
             if swapped[0][1] > top[0][1]:
                 top = swapped
         _, best_score, best = top[0]
@@ -132,6 +132,11 @@ class TextMatcher:
         if best_score >= self.threshold - self.review_band:
             return Match("near", best, best_score, second, second_score)
         return Match("none", best, best_score, second, second_score)
+
+
+def _closest_two(norm: str, norms: list[str], scorer) -> list[tuple[str, float, int]]:
+    """The two best (text, score, index) of `norms` by `scorer`, best first; one when it is alone."""
+    return process.extract(norm, norms, scorer=scorer, limit=2)
 
 
 def _numbers(text: str) -> tuple[float, ...]:

@@ -32,20 +32,23 @@ FLAGGED = frozenset({UNREADABLE, AMBIGUOUS, REVIEW})
 
 # Nothing but dashes, question marks and the like: a student's way of leaving a cell empty.
 _BLANK = re.compile(r"""^[\s\-\u2010-\u2015?.\u2026_/\\*]*$  # blanks, dashes, ?, ., ..., _, /, \, *""", re.X)
-_ANSWER_WORD = re.compile(r"""
+# A word announcing the answer: "Answer: B", "options A, C".
+_ANNOUNCING = r"(?:options?|answers?|choices?|letters?)"
+_ANSWER_WORD = re.compile(rf"""
     ^\s*                                        # leading blanks
-    (?:options?|answers?|choices?|letters?)     # a word announcing the answer
+    {_ANNOUNCING}                               # a word announcing the answer
     \s*[:=]?\s*                                 # an optional colon or equals sign
     """, re.I | re.X)
 _BRACKETS = re.compile(r"[()\[\]{}]  # any bracket, read as a blank", re.X)
 # A quick test that a cell may be a letter notation at all: single letters among separators,
 # "and", or one short run of letters; typed sentences fail it at their second character.
-_MAYBE_LETTERS = re.compile(r"""
-    ^(?:[\W_]*(?:options?|answers?|choices?|letters?)\b)?   # an optional word announcing the answer
-     (?:[a-z](?![a-z])                                      # a single letter,
-       |and\b                                               # "and",
-       |[\W_])*$                                            # or a separator, to the end
-    |^[\W_]*[a-z]{2,10}[\W_]*$                              # or one short run of letters: AC
+_MAYBE_LETTERS = re.compile(rf"""
+    ^(?:[\W_]*{_ANNOUNCING}\b)?     # an optional word announcing the answer, then
+    (?:(?:[a-z](?![a-z])            # single letters,
+         |and\b                     # "and",
+         |[\W_])*                   # or separators, to the end
+      |[\W_]*[a-z]{{2,10}}[\W_]*     # or one short run of letters: AC
+    )$
     """, re.I | re.X)
 # The separators that always split a cell into several answers (Google Forms and typing alike).
 SEPARATORS = ";\n|\t"
@@ -135,7 +138,7 @@ def read_answer(key: ItemKey, cell: str | tuple) -> Reading:
     if key.type == "short":
         return _read_short(key, cell)
     if key.type == "numeric":
-        return _read_numeric(key, cell)
+        return _read_numeric(cell)
     if key.type == "matching":
         return _read_matching(key, cell)
     if key.type == "ordering":
@@ -197,7 +200,7 @@ def _outside(key: ItemKey, letters) -> list[str]:
 
 def _not_option(key: ItemKey, bad: list[str], what: str = "option") -> Reading:
     bad = list(dict.fromkeys(bad))
-    article = "an" if what[0] in "aeiou" else "a"
+    article = "an" if what == "option" else "a"  # a response, a step
     if len(bad) == 1:
         note = f"{bad[0]} is not {article} {what} letter ({key.letter_range})"
     else:
@@ -244,16 +247,9 @@ def _read_choice(key: ItemKey, raw: str, *, many: bool) -> Reading:
             return Reading(ANSWER, chosen, "letter")
         if text_letter is None:
             return _not_option(key, bad)
-    labelled = _LABELLED.match(raw)
-    # "A) Tokens": a letter label and the option's text; unless the whole cell is an option's
-    # own text (normalising would read the label "A" as an article and drop it).
-    if labelled and labelled.group(1).upper() in key.letter_set and _plain(raw) not in key.plain_texts:
-        letter = labelled.group(1).upper()
-        match = key.matcher.match(labelled.group(2))
-        if match.found and key.letters[match.index] != letter:
-            return Reading(AMBIGUOUS, method="letter and text",
-                           note=f"the letter says {letter} but the text is option {key.label(key.letters[match.index])}")
-        return Reading(ANSWER, frozenset({letter}), "letter and text" if match.found else "letter")
+    labelled = _read_labelled(key, raw)
+    if labelled is not None:
+        return labelled
     if text_letter is not None:
         return Reading(ANSWER, frozenset({text_letter}), "text")
     if many and _has_list_separator(raw):
@@ -262,6 +258,26 @@ def _read_choice(key: ItemKey, raw: str, *, many: bool) -> Reading:
     if match.found:
         return Reading(ANSWER, frozenset({key.letters[match.index]}), _fuzzy_method(match))
     return _text_flag(key, match, raw.strip())
+
+
+def _read_labelled(key: ItemKey, raw: str) -> Reading | None:
+    """`A) Tokens`: a letter label and the option's text; None when the cell is no such label,
+    or is an option's own text (normalising would read the label "A" as an article and drop it)."""
+    labelled = _LABELLED.match(raw)
+    if not labelled or labelled.group(1).upper() not in key.letter_set or _plain(raw) in key.plain_texts:
+        return None
+    letter, text = labelled.group(1).upper(), labelled.group(2)
+    match = key.matcher.match(text)
+    if match.found:
+        if key.letters[match.index] != letter:
+            return Reading(AMBIGUOUS, method="letter and text",
+                           note=f"the letter says {letter} but the text is option {key.label(key.letters[match.index])}")
+        return Reading(ANSWER, frozenset({letter}), "letter and text")
+    second = text.strip().upper()
+    if len(second) == 1 and second.isalpha():
+        # "A - C": a label and its text, or two letters? Never keep only the first.
+        return Reading(AMBIGUOUS, method="letter", note=f"reads as letter {letter} or as letters {letter} and {second}")
+    return Reading(ANSWER, frozenset({letter}), "letter")
 
 
 def _plain(text: str) -> str:
@@ -275,6 +291,8 @@ def _has_list_separator(raw: str) -> bool:
 def _read_choice_list(key: ItemKey, raw: str) -> Reading:
     """Several option texts in one cell: `text, text` (Google), `text;text;` (Microsoft)."""
     segments = split_texts(key.matcher, raw)
+    if not segments:
+        return BLANK_READING  # separators alone (";" for no choice) say nothing
     problems = [(text, m) for text, m in segments if not m.found]
     if problems:
         text, match = problems[0]
@@ -291,7 +309,8 @@ def split_texts(matcher: TextMatcher, raw: str) -> list[tuple[str, Match]]:
 
     `;`, `|`, tabs and new lines always separate. `, ` may separate (Google Forms joins
     checkbox answers with it) or belong to an option's own text, so the split is chosen that
-    reads best: fewest unmatched pieces, then most exact matches, then fewest segments.
+    reads best: fewest unmatched pieces, then most exact matches, then the highest total
+    similarity (so two close options beat one), then fewest segments.
     """
     segments: list[tuple[str, Match]] = []
     for chunk in _SEPARATOR.split(raw):
@@ -328,7 +347,8 @@ def _split_commas(matcher: TextMatcher, chunk: str) -> list[tuple[str, Match]]:
                      rest_score[3] - 1)
             options.append((score, [(i, j)] + rest))
         best[i] = max(options, key=lambda o: o[0])
-    return [(", ".join(pieces[i:j]), span(i, j)) for i, j in best[0][1] if ", ".join(pieces[i:j])]
+    segments = [(", ".join(pieces[i:j]), span(i, j)) for i, j in best[0][1]]
+    return [(text, match) for text, match in segments if text]  # an empty piece is no answer
 
 
 # --------------------------------------------------------------------------- matching
@@ -394,6 +414,8 @@ def _choose(key: ItemKey, text: str, what: str) -> tuple[str, str] | Reading:
 
 
 def _matching_reading(key: ItemKey, pairs: list[tuple[int, str]], method: str) -> Reading:
+    if not pairs:
+        return BLANK_READING  # separators alone say nothing
     numbers = {n for n, _, _ in key.premises}
     given: dict[int, str] = {}
     for number, letter in pairs:
@@ -428,18 +450,9 @@ def _read_ordering(key: ItemKey, raw: str) -> Reading:
         return _not_option(key, _outside(key, compact), "step")
     parts = [p.strip() for p in _LIST_SPLIT.split(raw) if p.strip()]
     if len(parts) == 1:
-        segments = _split_commas(key.matcher, parts[0].strip())
-    else:
-        segments = [(p, key.matcher.match(p)) for p in parts]
-    order: list[str] = []
-    methods: set[str] = set()
-    for text, match in segments:
-        choice = (key.letters[match.index], _fuzzy_method(match)) if match.found else _choose(key, text, "step")
-        if isinstance(choice, Reading):
-            return choice
-        order.append(choice[0])
-        methods.add(choice[1])
-    return _ordering_reading(key, order, _combine(methods))
+        # No separator but commas: `, ` may also belong to a step's own text.
+        parts = [text for text, _ in _split_commas(key.matcher, parts[0])]
+    return _steps_named(key, parts)
 
 
 def _read_ordering_grid(key: ItemKey, cell: tuple) -> Reading:
@@ -457,12 +470,15 @@ def _read_ordering_grid(key: ItemKey, cell: tuple) -> Reading:
         if len(set(ranks)) != len(ranks):
             return Reading(AMBIGUOUS, method="rank", note="two steps are given the same position")
         return _ordering_reading(key, [letter for _, letter in sorted(ranked)], "rank")
+    return _steps_named(key, [value for value in values if not is_blank(value)])
+
+
+def _steps_named(key: ItemKey, texts: list[str]) -> Reading:
+    """The order of steps each named by its letter or its text, first to last."""
     order: list[str] = []
     methods: set[str] = set()
-    for value in values:
-        if is_blank(value):
-            continue
-        choice = _choose(key, value, "step")
+    for text in texts:
+        choice = _choose(key, text, "step")
         if isinstance(choice, Reading):
             return choice
         order.append(choice[0])
@@ -479,6 +495,8 @@ def parse_rank(text: str) -> int | None:
 
 
 def _ordering_reading(key: ItemKey, order: list[str], method: str) -> Reading:
+    if not order:
+        return BLANK_READING  # separators or arrows alone say nothing
     bad = _outside(key, order)
     if bad:
         return _not_option(key, bad, "step")
@@ -488,7 +506,7 @@ def _ordering_reading(key: ItemKey, order: list[str], method: str) -> Reading:
 # --------------------------------------------------------------------------- short answers
 
 
-def _read_numeric(key: ItemKey, raw: str) -> Reading:
+def _read_numeric(raw: str) -> Reading:
     number, why = read_number(raw)
     if number is None:
         return Reading(REVIEW, None, "number", note=f"cannot read one number: {why}; check it")
@@ -509,7 +527,7 @@ def _read_short(key: ItemKey, raw: str) -> Reading:
     if not norm:
         return Reading(ANSWER, (None, text), "no match")
     match = key.answer_matcher.match(raw, norm=norm)
-    if match.kind == "exact" or key.answer_matcher.exact(norm):
+    if key.answer_matcher.exact(norm):
         # (Two accepted answers that normalise alike, as after `--accept Chunks`, are still exact.)
         return Reading(ANSWER, (match.index, text), "exact")
     if match.kind in ("fuzzy", "ambiguous"):
@@ -523,9 +541,9 @@ def _read_short(key: ItemKey, raw: str) -> Reading:
 
 
 def _combine(methods: set[str]) -> str:
-    fuzzy = sorted(m for m in methods if m.startswith("fuzzy"))
+    """How several answers in one cell were read, as its weakest: the lowest fuzzy score, else
+    text, else letter."""
+    fuzzy = [m for m in methods if m.startswith("fuzzy")]
     if fuzzy:
         return min(fuzzy, key=lambda m: float(m.split()[1]))
-    if "text" in methods:
-        return "text"
-    return next(iter(sorted(methods)), "letter")
+    return "text" if "text" in methods else "letter"
