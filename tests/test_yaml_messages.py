@@ -59,6 +59,11 @@ def test_a_loader_reads_booleans_numbers_and_dates_as_a_teacher_means_them(tmp_p
     assert isinstance(nested, LineList) and nested.line == 12 and nested.item_lines == [12, 14]
     assert nested[0].key_lines == {"a": 12, "b": 13} and nested[1].item_lines == [14, 14]
     assert data["clock"].item_lines == [5, 6, 7, 8]
+    # Only plain data: a tag naming a Python object is refused, not run.
+    path.write_text("items:\n  - !!python/object/apply:os.system [echo]\n")
+    assert [str(p) for p in load_yaml(path, yamlfile._line_loader(base))[1]] == [
+        f"{path}:2: YAML syntax error: could not determine a constructor for the tag "
+        "'tag:yaml.org,2002:python/object/apply:os.system'; fix the syntax at this line"]
 
 
 def test_merged_keys_point_at_the_mapping_that_merged_them(tmp_path):
@@ -89,6 +94,7 @@ def test_line_of_follows_a_location_as_far_as_the_data_goes(tmp_path):
     assert line_of(data, ["items", 0, "options", 1, "text"]) == 6  # past a scalar: the scalar's line
     assert line_of(data, ["items", 0, "options", 2]) == 3  # past the end of a list: the list's key
     assert line_of(data, ["items", -1]) == 1
+    assert line_of(data["items"][0], ["single"]) == 2  # an error of the item as a whole
     assert line_of(data, [0, "items"]) == 1  # an index into a mapping is passed over
     assert line_of("text", ["items"]) is None  # data that knows no line
 
@@ -116,6 +122,7 @@ ITEM_MISTAKES = [
     (GOOD_SINGLE.replace("    difficulty: easy\n", "    difficulty: easy\n    shuffle: maybe\n"),
      "7: item 'q1': 'shuffle': input should be a valid boolean, unable to interpret input; correct the value"),
     (_option_block("[Arrays]"), "13: item 'q1': 'why': input should be a valid string; correct the value"),
+    ("cases:\n  - Shop\n", "2: 'Shop' is not a mapping; write the fields as 'name: value' lines"),
     ("items:\n  - id: q1\n  - Which term names the units of text?\n",
      "3: 'Which term names the units of text?' is not a mapping; write the fields as 'name: value' lines"),
 ]

@@ -128,6 +128,7 @@ def _line_loader(base: type) -> type:
 PYTHON_LOADER = _line_loader(yaml.SafeLoader)
 # libyaml parses several times faster; the pure-Python parser stays for builds without it.
 LOADER = _line_loader(yaml.CSafeLoader) if getattr(yaml, "__with_libyaml__", False) else PYTHON_LOADER
+_LIBYAML = (yaml.cyaml.CParser,) if LOADER is not PYTHON_LOADER else ()  # what libyaml's loaders derive from
 
 
 class _Refused(Exception):
@@ -208,7 +209,7 @@ def load_yaml(path: Path, loader: type | None = None) -> tuple[Any, list[Problem
     try:
         data, parsed = _parse(text, loader_class)
     except (yaml.MarkedYAMLError, yaml.reader.ReaderError) as exc:  # the only errors a safe load raises
-        if loader_class is not PYTHON_LOADER:
+        if issubclass(loader_class, _LIBYAML):
             # libyaml words its syntax errors differently and counts positions in bytes, not
             # characters; the pure-Python parser's words are the ones users (and the README)
             # know, and its positions give the right line, so a broken file is read again by it.
@@ -296,16 +297,14 @@ def describe_error(error: dict, model_fields: Iterable[str] = ()) -> str:
     if kind in ("model_type", "model_attributes_type"):  # a bare value where fields belong
         return f"{error.get('input')!r} is not a mapping; write the fields as 'name: value' lines"
     if kind == "too_short":
-        need = error.get("ctx", {}).get("min_length", 1)
+        need = error["ctx"]["min_length"]
         return f"'{field}' needs at least {need} entr{'y' if need == 1 else 'ies'}; add them"
     if kind == "string_too_short":
         return f"'{field}' is empty; write the text"
     if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        return f"'{field}' is {error.get('input')!r}; use one of {expected}"
+        return f"'{field}' is {error['input']!r}; use one of {error['ctx']['expected']}"
     if kind == "union_tag_invalid":
-        expected = error.get("ctx", {}).get("expected_tags", "")
-        return f"unknown type {error.get('input', {}).get('type')!r}; use one of {expected}"
+        return f"unknown type {error['input']['type']!r}; use one of {error['ctx']['expected_tags']}"
     if kind == "union_tag_not_found":
         return "missing field 'type'; add it (single, multiple, matching, ordering, short or numeric)"
     if kind == "string_pattern_mismatch":
