@@ -52,6 +52,8 @@ class _LineConstructing:
         self.duplicates: list[tuple[int, str, int]] = []
         self.number_like: list[tuple[int, str, object]] = []
 
+    # `deep` is in PyYAML's signature only: constructors that are not generators build each node
+    # at once, and PyYAML never passes it to them.
     def construct_mapping(self, node, deep=False):
         # A merge (`<<: *base`) brings the base's pairs in first; keys written here then
         # override them, as YAML intends: only a key written twice *here* is a duplicate.
@@ -62,7 +64,7 @@ class _LineConstructing:
         mapping.line = node.start_mark.line + 1
         mapping.key_lines = {}
         for position, (key_node, value_node) in enumerate(node.value):
-            key = self.construct_object(key_node, deep=deep)
+            key = self.construct_object(key_node)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 raise yaml.constructor.ConstructorError(
                     None, None, "a mapping key must be plain text", key_node.start_mark
@@ -71,14 +73,14 @@ class _LineConstructing:
             first = mapping.key_lines.get(key)  # None for a merged key: overriding it is no duplicate
             if first is not None:
                 self.duplicates.append((line, str(key), first))
-            mapping[key] = self.construct_object(value_node, deep=deep)
+            mapping[key] = self.construct_object(value_node)
             mapping.key_lines[key] = line if position >= merged else None
         # Merged keys point at the line of the mapping that merged them.
         mapping.key_lines = {k: v or mapping.line for k, v in mapping.key_lines.items()}
         return mapping
 
     def construct_sequence(self, node, deep=False):
-        seq = LineList(self.construct_object(child, deep=deep) for child in node.value)
+        seq = LineList(self.construct_object(child) for child in node.value)
         seq.line = node.start_mark.line + 1
         seq.item_lines = [child.start_mark.line + 1 for child in node.value]
         return seq
