@@ -118,12 +118,6 @@ def test_both_loaders_read_the_shipped_bank_alike():
         assert fast[0].key_lines == slow[0].key_lines
 
 
-def test_a_mapping_key_that_is_a_list_is_refused(write_items):
-    with pytest.raises(ExamkitError) as caught:
-        load_bank([write_items("? [a, b]\n: 1\n")])
-    assert "a mapping key must be plain text" in str(caught.value)
-
-
 def test_validate_finds_what_generate_would_refuse(write_items):
     from examkit.bank.load import MAX_LETTERED
     from examkit.generate.shuffle import LETTERS

@@ -174,7 +174,7 @@ def _read_bank_file(path: Path, exams: list, cases: list, items: list) -> list[P
             continue
         for entry, line in zip(entries, entries.item_lines):
             ident = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else None
-            value, errs = validate(schema, entry, path, ident)
+            value, errs = validate(schema, entry, path, ident, line)
             problems += errs
             if value is not None:
                 sink.append((value, path, line))

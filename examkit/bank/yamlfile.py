@@ -52,6 +52,8 @@ class _LineConstructing:
         self.duplicates: list[tuple[int, str, int]] = []
         self.number_like: list[tuple[int, str, object]] = []
 
+    # `deep` is in PyYAML's signature only: constructors that are not generators build each node
+    # at once, and PyYAML never passes it to them.
     def construct_mapping(self, node, deep=False):
         # A merge (`<<: *base`) brings the base's pairs in first; keys written here then
         # override them, as YAML intends: only a key written twice *here* is a duplicate.
@@ -62,24 +64,23 @@ class _LineConstructing:
         mapping.line = node.start_mark.line + 1
         mapping.key_lines = {}
         for position, (key_node, value_node) in enumerate(node.value):
-            key = self.construct_object(key_node, deep=deep)
+            key = self.construct_object(key_node)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 raise yaml.constructor.ConstructorError(
                     None, None, "a mapping key must be plain text", key_node.start_mark
                 )
             line = key_node.start_mark.line + 1
-            if key in mapping.key_lines and position >= merged:
-                first = mapping.key_lines[key]
-                if first is not None:
-                    self.duplicates.append((line, str(key), first))
-            mapping[key] = self.construct_object(value_node, deep=deep)
+            first = mapping.key_lines.get(key)  # None for a merged key: overriding it is no duplicate
+            if first is not None:
+                self.duplicates.append((line, str(key), first))
+            mapping[key] = self.construct_object(value_node)
             mapping.key_lines[key] = line if position >= merged else None
         # Merged keys point at the line of the mapping that merged them.
         mapping.key_lines = {k: v or mapping.line for k, v in mapping.key_lines.items()}
         return mapping
 
     def construct_sequence(self, node, deep=False):
-        seq = LineList(self.construct_object(child, deep=deep) for child in node.value)
+        seq = LineList(self.construct_object(child) for child in node.value)
         seq.line = node.start_mark.line + 1
         seq.item_lines = [child.start_mark.line + 1 for child in node.value]
         return seq
@@ -106,11 +107,12 @@ def _resolvers() -> dict:
         first: [(tag, rx) for tag, rx in found if tag != "tag:yaml.org,2002:bool"]
         for first, found in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+    # PyYAML registers its bool resolver under t, T, f, F and its number resolvers under signs and digits.
     for first in "tTfF":
-        resolvers.setdefault(first, []).append(
+        resolvers[first].append(
             ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")))
     for first in "+-0123456789":  # checked before the int and float resolvers
-        resolvers.setdefault(first, []).insert(0, (_NUMBER_LIKE_TAG, _NUMBER_LIKE))
+        resolvers[first].insert(0, (_NUMBER_LIKE_TAG, _NUMBER_LIKE))
     return resolvers
 
 
@@ -128,6 +130,7 @@ def _line_loader(base: type) -> type:
 PYTHON_LOADER = _line_loader(yaml.SafeLoader)
 # libyaml parses several times faster; the pure-Python parser stays for builds without it.
 LOADER = _line_loader(yaml.CSafeLoader) if getattr(yaml, "__with_libyaml__", False) else PYTHON_LOADER
+_LIBYAML = (yaml.cyaml.CParser,) if LOADER is not PYTHON_LOADER else ()  # what libyaml's loaders derive from
 
 
 class _Refused(Exception):
@@ -136,13 +139,12 @@ class _Refused(Exception):
     def __init__(self, line: int, message: str):
         super().__init__(message)
         self.line = line
-        self.message = message
 
 
 def _check_shape(root: yaml.Node) -> None:
     """Refuse a node graph that is too deep, refers to itself, or grows too much through aliases."""
-    sizes: dict[int, int] = {}
-    active: set[int] = set()
+    sizes: dict[int, int] = {}  # node -> nodes in it, counting each alias's again: done nodes
+    active: set[int] = set()  # the nodes being measured (a done node is found in `sizes` first)
 
     def size(node: yaml.Node, depth: int) -> int:
         key = id(node)
@@ -153,24 +155,25 @@ def _check_shape(root: yaml.Node) -> None:
             raise _Refused(line, "an alias refers to the list or mapping it is inside, which never ends; "
                                  "write the content out instead")
         if depth > MAX_DEPTH:
-            raise _Refused(line, f"the YAML is nested more than {MAX_DEPTH} levels deep; "
-                                 "a bank needs only a few, so flatten it")
+            raise _Refused(line, _TOO_DEEP)
         active.add(key)
         total = 1
         children = node.value if isinstance(node, yaml.SequenceNode) else (
             [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else [])
         for child in children:
             total += size(child, depth + 1)
-            if total - len(sizes) > MAX_ALIAS_EXPANSION:
+            # Nodes counted so far less nodes written out (this one too): what aliases added. It
+            # only grows, and after the root's last child it is the whole file's, so the file is
+            # refused as soon as it is over the limit, at the node where it went over.
+            if total - len(sizes) - 1 > MAX_ALIAS_EXPANSION:
                 raise _Refused(line, _BOMB)
-        active.discard(key)
         sizes[key] = total
         return total
 
-    if size(root, 0) - len(sizes) > MAX_ALIAS_EXPANSION:
-        raise _Refused(root.start_mark.line + 1, _BOMB)
+    size(root, 0)
 
 
+_TOO_DEEP = f"the YAML is nested more than {MAX_DEPTH} levels deep; a bank needs only a few, so flatten it"
 _BOMB = (f"the YAML expands to more than {MAX_ALIAS_EXPANSION:,} nodes through aliases (an alias bomb?); "
          "write the content out without nested aliases")
 
@@ -189,7 +192,7 @@ def read_text(path: Path) -> tuple[str | None, Problem | None]:
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
+        line = raw[:exc.start].count(b"\n") + 1
         return None, Problem(
             shown,
             line,
@@ -207,24 +210,21 @@ def load_yaml(path: Path, loader: type | None = None) -> tuple[Any, list[Problem
     loader_class = loader or LOADER
     try:
         data, parsed = _parse(text, loader_class)
-    except yaml.MarkedYAMLError as exc:
-        if loader_class is not PYTHON_LOADER:
-            # libyaml words its syntax errors differently; the pure-Python parser's words are
-            # the ones users (and the README) know, so a broken file is read again by it.
+    except (yaml.MarkedYAMLError, yaml.reader.ReaderError) as exc:  # the only errors a safe load raises
+        if issubclass(loader_class, _LIBYAML):
+            # libyaml words its syntax errors differently and counts positions in bytes, not
+            # characters; the pure-Python parser's words are the ones users (and the README)
+            # know, and its positions give the right line, so a broken file is read again by it.
             return load_yaml(path, PYTHON_LOADER)
-        return None, [_syntax_problem(shown, exc)]
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
-        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
-        return None, [Problem(shown, line, f"the file holds the control character #x{char:04x}, which YAML "
-                                           "does not allow; delete it (or write it as an escape in double quotes)")]
+        if isinstance(exc, yaml.MarkedYAMLError):
+            return None, [_syntax_problem(shown, exc)]
+        line = text[:exc.position].count("\n") + 1  # the reader refuses one character
+        return None, [Problem(shown, line, f"the file holds the control character #x{exc.character:04x}, which "
+                                           "YAML does not allow; delete it (or write it as an escape in double quotes)")]
     except _Refused as exc:
-        return None, [Problem(shown, exc.line, exc.message)]
-    except RecursionError:
-        return None, [Problem(shown, None, f"the YAML is nested more than {MAX_DEPTH} levels deep; "
-                                           "a bank needs only a few, so flatten it")]
-    except yaml.YAMLError as exc:
-        return None, [Problem(shown, None, f"YAML error: {exc}; fix the file")]
+        return None, [Problem(shown, exc.line, str(exc))]
+    except RecursionError:  # the pure-Python parser's own recursion, before the depth is checked
+        return None, [Problem(shown, None, _TOO_DEEP)]
     if parsed is None:
         return None, []
     problems = [
@@ -270,7 +270,7 @@ def line_of(data: Any, loc: Iterable[Any]) -> int | None:
     node = data
     for part in loc:
         if isinstance(node, LineDict) and part in node:
-            line = node.key_lines.get(part, line)
+            line = node.key_lines[part]
             node = node[part]
         elif isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node):
             line = node.item_lines[part]
@@ -296,19 +296,19 @@ def describe_error(error: dict, model_fields: Iterable[str] = ()) -> str:
         return f"unknown field '{field}'; {fix}"
     if kind == "missing":
         return f"missing field '{field}'; add it"
+    if kind in ("model_type", "model_attributes_type"):  # a bare value where fields belong
+        return f"{error.get('input')!r} is not a mapping; write the fields as 'name: value' lines"
     if kind == "too_short":
-        need = error.get("ctx", {}).get("min_length", 1)
+        need = error["ctx"]["min_length"]
         return f"'{field}' needs at least {need} entr{'y' if need == 1 else 'ies'}; add them"
     if kind == "string_too_short":
         return f"'{field}' is empty; write the text"
-    if kind in ("literal_error", "enum"):
-        expected = error.get("ctx", {}).get("expected", "")
-        return f"'{field}' is {error.get('input')!r}; use one of {expected}"
+    if kind == "literal_error":
+        return f"'{field}' is {error['input']!r}; use one of {error['ctx']['expected']}"
     if kind == "union_tag_invalid":
-        expected = error.get("ctx", {}).get("expected_tags", "")
-        return f"unknown type {error.get('input', {}).get('type')!r}; use one of {expected}"
+        return f"unknown type {error['input']['type']!r}; use one of {error['ctx']['expected_tags']}"
     if kind == "union_tag_not_found":
-        return "missing field 'type'; add it (single, multiple, matching, ordering or short)"
+        return "missing field 'type'; add it (single, multiple, matching, ordering, short or numeric)"
     if kind == "string_pattern_mismatch":
         return (
             f"'{field}' {error.get('input')!r} is not a safe id; use lowercase letters, digits "
@@ -327,15 +327,17 @@ def _closest(word: str, choices: Iterable[str]) -> str | None:
     return found[0] if found else None
 
 
-def validate(schema: type[M] | TypeAdapter, data: Any, path: Path, item: str | None = None) -> tuple[Any, list[Problem]]:
-    """Validate data against a model (or TypeAdapter); each error becomes one located Problem."""
+def validate(schema: type[M] | TypeAdapter, data: Any, path: Path, item: str | None = None,
+             line: int | None = None) -> tuple[Any, list[Problem]]:
+    """Validate data against a model (or TypeAdapter); each error becomes one located Problem, at
+    `line` (where the data was written) when the data itself knows no line (a bare scalar)."""
     adapter = schema if isinstance(schema, TypeAdapter) else _adapter(schema)
     try:
         return adapter.validate_python(data), []
     except ValidationError as exc:
         shown = display_path(path)
         return None, [
-            Problem(shown, line_of(data, error["loc"]),
+            Problem(shown, line_of(data, error["loc"]) or line,
                     describe_error(error, _fields_at(adapter, tuple(error["loc"][:-1]))), item)
             for error in exc.errors()
         ]

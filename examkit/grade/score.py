@@ -51,9 +51,7 @@ def credit(key: ItemKey, value: object, rules: Rules) -> float:
         return 1.0 if close(value, key.correct, key.tolerance) or any(close(value, x) for x in key.extra) else 0.0
     if value == key.correct or value in key.extra:
         return 1.0
-    if kind == "single":
-        return 0.0
-    if kind not in rules.partial:
+    if kind not in rules.partial:  # single choice is never among the partial-credit types
         return 0.0
     if kind == "multiple":
         right = len(value & key.correct)
@@ -144,8 +142,6 @@ class ItemGrader:
         method = reading.method
         if reading.status == ANSWER and reading.value in key.extra and reading.value != key.correct:
             method += " (accepted later)"
-        elif reading.note and not reading.flagged:
-            method += f" ({reading.note})"
         # Blank by what was written, not by the result: a blank cell of a voided item is still blank.
         return self._record(raw, answer, method, result, points, max_points, flag, reading.value,
                             reading.status == BLANK)
