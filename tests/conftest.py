@@ -45,3 +45,11 @@ def browser():
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    # `-q` (the suite's default) hides pytest-randomly's header line: name the order's seed at the
+    # end instead, so a failure in one random order can be replayed.
+    seed = getattr(config.option, "randomly_seed", None)
+    if isinstance(seed, int):
+        terminalreporter.write_line(f"random order: replay it with -p randomly --randomly-seed={seed}")
