@@ -309,3 +309,35 @@ def test_generation_leaves_the_garbage_collector_as_it_found_it(mini, mini_bluep
     with pytest.raises(ExamkitError):
         generate_examset(mini, Blueprint(title="Too many", items=50), seed=1)
     assert gc.isenabled()
+
+
+def test_a_parametric_ordering_item_prints_its_own_numbers_in_its_steps():
+    import random
+
+    from examkit.models import OrderingItem, Param, Step
+
+    from .fixtures.generate.synthetic import _common
+
+    item = OrderingItem(type="ordering", params={"size": Param(min=2, max=9)},
+                        steps=[Step(text=f"Step {k}: split into chunks of {{size}} pages", why=f"Step {k} comes here.")
+                               for k in range(4)],
+                        **_common(1, "syn:1.1", "easy"))
+    placer = make_placer(item, 1.0)
+    placement = placer.place(random.Random(3).random)
+    assert placement.premises == ()  # an ordering item has no premises; its numbers go last
+    (name, size), = placement.values
+    assert name == "size" and 2 <= size <= 9
+    printed = print_item(item.id, placer.stored, placement, 1)
+    assert {s.text.rsplit(" ", 2)[1] for s in printed.steps} == {f"{size:g}"}
+
+
+def test_a_numeric_item_keeps_its_percentage_tolerance_on_the_form():
+    # 5% of 40 is 2: the form prints the tolerance as an absolute one, which the key and grading use.
+    from examkit.models import NumericItem
+
+    from .fixtures.generate.synthetic import _common
+
+    item = NumericItem(type="numeric", answer=40.0, tolerance_percent=5.0, decimals=1, **_common(2, "syn:1.1", "easy"))
+    placer = make_placer(item, 1.0)
+    printed = print_item(item.id, placer.stored, placer.place(lambda: 0.5), 1)
+    assert (printed.number, printed.tolerance, printed.key) == (40.0, 2.0, "40.0 ±2")
