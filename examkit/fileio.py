@@ -91,7 +91,7 @@ def read_examset(path: Path) -> ExamSet:
             return ExamSet.model_validate(upgrade_v1(data))
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
+        where = ".".join(str(p) for p in first["loc"]) or "the file"
         raise ExamkitError(Problem(shown, None, f"not a valid exam set ({where}: {first['msg']}); regenerate it")) from None
     except ValueError as exc:  # a version-1 set whose forms print one item in two ways
         raise ExamkitError(Problem(shown, None, f"not a valid exam set ({exc})")) from None

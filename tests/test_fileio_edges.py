@@ -58,7 +58,7 @@ def test_written_files_get_the_mode_of_an_ordinary_write(tmp_path):
 
 @pytest.mark.parametrize(("text", "name"), [("exam-A", "exam-A"), ("../../etc/passwd", "etc-passwd"),
                                             ("a b/c", "a-b-c"), ("...", "unnamed"), ("", "unnamed"),
-                                            ("-.x.-", "x"), ("x" * 150, "x" * 100)])
+                                            ("-.x.-", "x"), ("x" * 150, "x" * 100), ("XX-ray", "XX-ray")])
 def test_safe_name(text, name):
     assert safe_name(text) == name
 
@@ -83,6 +83,38 @@ def test_read_examset_messages(tmp_path):
     message = str(caught.value)
     assert message.startswith(f"{tmp_path / 'examset.json'}: not a valid exam set (title: ")
     assert message.endswith("); regenerate it")
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ("[1, 2]", "the file: Input should be an object"),  # JSON, but not an exam set at all
+    ('{"format": "examkit.examset/1", "title": 3}', "title: "),
+])
+def test_read_examset_names_where_the_file_is_wrong(tmp_path, text, where):
+    (tmp_path / "examset.json").write_text(text)
+    with pytest.raises(ExamkitError) as caught:
+        read_examset(tmp_path)
+    assert str(caught.value).startswith(f"{tmp_path / 'examset.json'}: not a valid exam set ({where}")
+
+
+def test_read_examset_names_a_nested_field_by_its_path(tmp_path):
+    import json
+
+    data = json.loads((Path(__file__).parent / "fixtures" / "grade" / "examset.json").read_text(encoding="utf-8"))
+    data["scoring"]["pass_mark"] = "high"
+    (tmp_path / "examset.json").write_text(json.dumps(data))
+    with pytest.raises(ExamkitError) as caught:
+        read_examset(tmp_path)
+    assert str(caught.value) == (f"{tmp_path / 'examset.json'}: not a valid exam set (scoring.pass_mark: Input should be "
+                                 "a valid number, unable to parse string as a number); regenerate it")
+
+
+def test_leftover_temporaries_are_the_hidden_tmp_files_of_a_killed_run(tmp_path):
+    from examkit.fileio import leftover_temporaries
+
+    for name in (".exam-A.pdf.k2j4.tmp", "notes.tmp", ".examset.json.x1.TMP", ".key.csv.a1.tmp"):
+        (tmp_path / name).write_text("x")
+    (tmp_path / ".folder.tmp").mkdir()
+    assert [p.name for p in leftover_temporaries(tmp_path)] == [".exam-A.pdf.k2j4.tmp", ".key.csv.a1.tmp"]
 
 
 @pytest.mark.parametrize(("cell", "defused"), [
