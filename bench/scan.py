@@ -41,7 +41,7 @@ from examkit.generate.writer import write_examset  # noqa: E402
 from examkit.render import render_folder  # noqa: E402
 from examkit.resources import shipped_blueprints  # noqa: E402
 from examkit.scan import scan_files  # noqa: E402
-from tests.fixtures.scan.paper import DISTORTIONS, distort, fill_page, rasterise  # noqa: E402
+from tests.fixtures.scan.paper import DISTORTIONS, distort, fill_page, rasterise, tally_readings  # noqa: E402
 
 BLUEPRINT = "aif-c01-task-2.1-quiz.yaml"
 PILE_DPI = 200  # the resolution of the page images inside the copier PDF
@@ -123,21 +123,8 @@ def peak_memory(folder: Path, pdf: Path, out: Path) -> tuple[float, float]:
 def accuracy(responses: Path, truth: dict) -> tuple[int, int, int, int]:
     with open(responses, newline="") as handle:
         rows = {r["student"]: r for r in csv.DictReader(handle)}
-    misreads = clean = clean_read = missing = 0
-    for student, (form, kind, filled) in truth.items():
-        row = rows.get(student)
-        if row is None:
-            missing += 1
-            continue
-        for position, meant in filled.answers.items():
-            got = row[str(position)]
-            if got != "?" and got != meant:
-                misreads += 1
-                print(f"    misread: {kind} form {form} item {position}: read {got!r}, meant {meant!r}")
-            if filled.clean[position]:
-                clean += 1
-                clean_read += got == meant
-    return misreads, clean_read, clean, missing
+    missing = sum(1 for student in truth if student not in rows)
+    return (*tally_readings(rows, truth), missing)
 
 
 def main() -> None:

@@ -47,6 +47,18 @@ def browser():
         browser.close()
 
 
+def open_watched(browser, path: Path, width: int | None = None):
+    """Open a local page in the browser; the page, and the URLs it requests and its script errors
+    as they happen (a page that works offline requests nothing but itself)."""
+    page = browser.new_page(viewport={"width": width, "height": 800}) if width else browser.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    return page, requests, errors
+
+
 def pytest_terminal_summary(terminalreporter, config):
     # `-q` (the suite's default) hides pytest-randomly's header line: name the order's seed at the
     # end instead, so a failure in one random order can be replayed.

@@ -10,6 +10,7 @@ from examkit.fileio import read_examset
 from examkit.grade.key import ItemKey
 from examkit.grade.score import Rules, credit
 from examkit.render import render_folder
+from tests.conftest import open_watched
 from tests.fixtures.render.support import CHROMIUM, copy_fixture
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed (Debian package 'chromium')")
@@ -22,20 +23,10 @@ def practice_page(tmp_path_factory) -> tuple[Path, object]:
     return folder / "practice-A.html", read_examset(folder).form("A")
 
 
-def open_page(browser, path: Path):
-    page = browser.new_page()
-    requests: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(path.as_uri())
-    return page, requests, errors
-
-
 def test_answers_checked_score_per_objective_and_rationales(browser, practice_page):
     path, form = practice_page
     items = {i.position: i for i in form.items}
-    page, requests, errors = open_page(browser, path)
+    page, requests, errors = open_watched(browser, path)
 
     # Form A of the fixture: 1 single, 2 single (markdown), 3 multiple, 4 matching, 5 ordering,
     # 6 short, 7 single (case), 8 short (case). Objectives: mini:1.1 = 1, 2, 3, 6, 7; mini:1.2 = 4, 5, 8.
@@ -103,7 +94,7 @@ def test_answers_checked_score_per_objective_and_rationales(browser, practice_pa
 
 def test_every_control_is_labelled_and_every_item_is_a_fieldset(browser, practice_page):
     path, form = practice_page
-    page, _, _ = open_page(browser, path)
+    page, _, _ = open_watched(browser, path)
     unlabelled = page.evaluate("""() => Array.from(document.querySelectorAll('input, select, button'))
         .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
         .map(el => el.id || el.outerHTML)""")
@@ -118,7 +109,7 @@ def test_every_control_is_labelled_and_every_item_is_a_fieldset(browser, practic
 
 def test_start_over_clears_answers_and_feedback(browser, practice_page):
     path, _ = practice_page
-    page, _, errors = open_page(browser, path)
+    page, _, errors = open_watched(browser, path)
     page.check("#q1-A")
     printed = page.evaluate("Array.from(document.querySelectorAll('#q5 .step')).map(s => s.dataset.letter)")
     page.focus("#q5 .step:first-child")
@@ -152,7 +143,7 @@ def test_a_score_exactly_at_the_pass_mark_passes_as_the_grader_says(browser, tmp
     (folder / "examset.json").write_text(examset.model_dump_json(indent=2))
     render_folder(folder, only=("practice",), formats=("html",), jobs=1)
 
-    page, _, errors = open_page(browser, folder / "practice-A.html")
+    page, _, errors = open_watched(browser, folder / "practice-A.html")
     page.check(f"#q1-{form.items[0].key}")
     page.get_by_role("button", name="Check answers").click()
     assert page.text_content("#score-points") == "57" and page.text_content("#score-possible") == "100"

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from examkit.cli import cli
+from tests.conftest import open_watched
 from tests.fixtures.grade.support import copy_examdir, write_sheet
 from tests.fixtures.render.support import CHROMIUM
 
@@ -32,22 +33,12 @@ def results(tmp_path_factory) -> Path:
     return examdir / "results"
 
 
-def _open(browser, path: Path, width: int = 1000):
-    page = browser.new_page(viewport={"width": width, "height": 800})
-    requests: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(path.as_uri())
-    return page, requests, errors
-
-
 def _students(page) -> list[str]:
     return page.eval_on_selector_all("#classlist tbody tr td:first-child", "cells => cells.map(c => c.textContent.trim())")
 
 
 def test_the_class_list_sorts_by_a_heading_by_pointer_and_keyboard(browser, results):
-    page, requests, errors = _open(browser, results / "report.html")
+    page, requests, errors = open_watched(browser, results / "report.html", width=1000)
     assert _students(page)[0] == "Ann Lee"  # input order first
     page.click("#classlist th:nth-child(4)")  # percent, ascending
     percents = page.eval_on_selector_all("#classlist tbody tr td:nth-child(4)",
@@ -65,7 +56,7 @@ def test_the_class_list_sorts_by_a_heading_by_pointer_and_keyboard(browser, resu
 
 @pytest.mark.parametrize("name", ["report.html", "students/Cy-D-az-Villanueva-Extraordinarily-Long-Surname.html"])
 def test_pages_read_on_a_390_px_phone_without_sideways_scrolling(browser, results, name):
-    page, _, errors = _open(browser, results / name, width=390)
+    page, _, errors = open_watched(browser, results / name, width=390)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"{name} is {width} px wide on a 390 px screen"
     assert errors == []
@@ -74,13 +65,13 @@ def test_pages_read_on_a_390_px_phone_without_sideways_scrolling(browser, result
 
 def test_only_errors_are_coloured_as_errors(browser, results):
     """Red (the report's --bad colour) is for a wrong answer in a handout, never for a verdict or a name."""
-    page, _, _ = _open(browser, results / "report.html")
+    page, _, _ = open_watched(browser, results / "report.html", width=1000)
     red = page.evaluate("""() => Array.from(document.querySelectorAll('body *'))
         .filter(e => getComputedStyle(e).color === 'rgb(138, 28, 28)' && e.textContent.trim())
         .map(e => e.textContent.trim())""")
     assert red == []
     page.close()
-    page, _, _ = _open(browser, results / "students" / "Bo-Kim.html")
+    page, _, _ = open_watched(browser, results / "students" / "Bo-Kim.html", width=1000)
     red = page.evaluate("""() => Array.from(document.querySelectorAll('body *'))
         .filter(e => getComputedStyle(e).color === 'rgb(138, 28, 28)')
         .map(e => e.closest('.wrong') ? 'wrong' : e.tagName + '.' + e.className)""")

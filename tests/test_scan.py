@@ -22,7 +22,7 @@ from examkit.fileio import read_examset
 from examkit.render import render_folder
 from examkit.scan import scan_files
 from tests.fixtures.render.support import copy_fixture
-from tests.fixtures.scan.paper import CLEAN, DISTORTIONS, distort, fill_page, rasterise
+from tests.fixtures.scan.paper import CLEAN, DISTORTIONS, distort, fill_page, rasterise, tally_readings
 
 DPI = 110  # moderate, to keep the suite fast; bench/scan.py measures 150 and 300
 
@@ -110,21 +110,12 @@ def make_pile(folder: Path, rng: random.Random, distortions=DISTORTIONS, doubtfu
 def check_readings(responses: list[dict], truth: dict) -> tuple[int, int, int]:
     """(silent misreads, clean items read without review, clean items) over every cell."""
     rows = {r["student"]: r for r in responses}
-    misreads = clean_read = clean = 0
-    for student, (letter, kind, filled) in truth.items():
+    for student, (letter, _, filled) in truth.items():
         row = rows[student]
         assert row["form"] == letter
-        for position, meant in filled.answers.items():
-            got = row[str(position)]
-            if got != "?" and got != meant:
-                misreads += 1
-                print(f"misread: {kind} form {letter} item {position}: read {got!r}, meant {meant!r}")
-            if filled.clean[position]:
-                clean += 1
-                clean_read += got == meant
         for position in filled.short:
             assert row[str(position)] == "?"  # handwriting always goes to a person
-    return misreads, clean_read, clean
+    return tally_readings(rows, truth)
 
 
 def test_every_distortion_is_read_exactly_or_flagged(exam, tmp_path):
