@@ -303,3 +303,18 @@ def test_the_same_case_in_two_files_stays_valid(here):
     assert len(report.bank.items) == 4 and len(report.bank.cases) == 2
     assert {c.scenario for c in report.bank.cases.values()} == {"A shop sells tea."}
     assert {i.stem for i in report.bank.items} == {"What does it sell?", "Where?"}
+
+
+def test_the_next_commands_import_prints_run_as_printed_under_an_existing_exam(here):
+    import shlex
+
+    result = CliRunner().invoke(cli, ["import", "moodle-docs.aiken", "-o", "o3", "--exam", "aif-c01",
+                                      "--objective", "aif-c01:2.1.1"])
+    assert result.exit_code == 0, result.output
+    (hint,) = [line for line in result.output.splitlines() if line.strip().startswith("next: ")]
+    validate, generate = hint.strip().removeprefix("next: ").split("; ")
+    # The folder alone has no exam definition: the hint names the exam's own bank with it.
+    checked = CliRunner().invoke(cli, shlex.split(validate)[1:])
+    assert checked.exit_code == 0, (validate, checked.output)
+    made = CliRunner().invoke(cli, [*shlex.split(generate)[1:], "-o", "o3-exam"])
+    assert made.exit_code == 0, (generate, made.output)

@@ -54,6 +54,7 @@ def import_command(files: tuple[Path, ...], fmt: str | None, out_dir: Path, exam
     if report.missing_rationales:
         click.echo(f"  {report.missing_rationales} rationale(s) the source did not have say TODO; "
                    f"examkit lint {display_path(out_dir)} lists them")
-    bank_args = " ".join(f"--bank {display_path(p)}" for p in [out_dir])
-    click.echo(f"  next: examkit validate {display_path(out_dir)}; examkit generate -b "
-               f"{display_path(report.blueprint)} {bank_args}")
+    # Questions imported into an existing exam (--exam) validate only together with that exam's bank.
+    paths = [display_path(p) for p in report.bank_paths]
+    click.echo(f"  next: examkit validate {' '.join(paths)}; examkit generate -b "
+               f"{display_path(report.blueprint)} {' '.join(f'--bank {p}' for p in paths)}")

@@ -40,6 +40,7 @@ class ImportReport:
     exam_id: str = ""
     problems: list[Problem] = field(default_factory=list)  # broken questions, each left out
     bank: object = None  # the bank as written, loaded back: the proof that it validates
+    bank_paths: list[Path] = field(default_factory=list)  # what to load it with: the new folder, and the target exam's bank
 
 
 @dataclass
@@ -201,7 +202,8 @@ def write_bank(per_file: list[tuple[Path, list[Question]]], out_dir: Path, targe
     count = sum(len(d["items"]) for _, d in written)
     report.blueprint = _write_blueprint(out_dir, exam_id, count, target)
     report.imported = count
-    report.bank = load_bank([out_dir, *(target.bank_paths if target else [])])  # the promise: it validates
+    report.bank_paths = [out_dir, *(target.bank_paths if target else [])]
+    report.bank = load_bank(report.bank_paths)  # the promise: it validates
     return report
 
 
@@ -218,7 +220,6 @@ def _place_objectives(everything: list[Question], target: Target | None) -> tupl
         q.objective = ids[tuple(q.category) or ("Imported questions",)]
     spec = {"id": exam_id, "title": target.exam_title if target else exam_id,
             "objectives": _drop_empty_children(roots)}
-    ExamSpec.model_validate(spec)
     return exam_id, {"exam": spec}, ExamSpec.model_validate(spec).rules
 
 
