@@ -13,6 +13,7 @@ from ..errors import Problem
 from .fractions import allowed, listing, penalty_share, percent, share_of
 from .model import Choice, Package, Pair, Question, Skipped, general_feedback
 from .text import markdown_html, plain, with_case
+from .xmlout import to_string
 from .xmltree import Node, parse_xml
 
 SKIP_PREFIXES = ("$course$", "$system$", "$module$", "$cat1$", "$cat2$", "$cat3$", "top")
@@ -114,8 +115,7 @@ def export(package: Package, partial: frozenset[str] = frozenset()) -> tuple[str
                 _category(root, path)
                 current = path
             root.append(question_xml(q, q.shuffle, "ordering" in partial))
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n", []
+    return to_string(root), []
 
 
 # --------------------------------------------------------------------------- import

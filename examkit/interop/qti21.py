@@ -425,30 +425,26 @@ def open_zip(data: bytes, shown: str) -> zipfile.ZipFile:
 
 def read_zip(data: bytes, shown: str) -> tuple[list[Question], list[Skipped], list[Problem]]:
     archive = open_zip(data, shown)
-    names = set(archive.namelist())
+    # Every XML file parsed once: tests first find their items, then any item no test names.
+    roots = {name: parse_xml(archive.read(name), f"{shown}!{name}") for name in sorted(archive.namelist())
+             if name.endswith(".xml") and name != "imsmanifest.xml"}
     results = []
     done: set[str] = set()
 
     def item(path: str, category: list[str]):
-        label = f"{shown}!{path}"
-        if path not in names:
+        if path not in roots:
             return Problem(shown, None, f"the package names {path}, which it does not contain")
         done.add(path)
-        root = parse_xml(archive.read(path), label)
-        return read_item(root, label, category)
+        return read_item(roots[path], f"{shown}!{path}", category)
 
-    for test in sorted(n for n in names if n.endswith(".xml") and n != "imsmanifest.xml"):
-        root = parse_xml(archive.read(test), f"{shown}!{test}")
-        if root.tag != "assessmentTest":
-            continue
-        for part in root.findall("testPart"):
-            for section in part.findall("assessmentSection"):
-                results += _section_items(section, [], posixpath.dirname(test), item, top=True)
-    for name in sorted(names):
-        if name.endswith(".xml") and name not in done and name != "imsmanifest.xml":
-            root = parse_xml(archive.read(name), f"{shown}!{name}")
-            if root.tag == "assessmentItem":
-                results.append(read_item(root, f"{shown}!{name}", []))
+    for test, root in roots.items():
+        if root.tag == "assessmentTest":
+            for part in root.findall("testPart"):
+                for section in part.findall("assessmentSection"):
+                    results += _section_items(section, [], posixpath.dirname(test), item, top=True)
+    for name, root in roots.items():
+        if name not in done and root.tag == "assessmentItem":
+            results.append(read_item(root, f"{shown}!{name}", []))
     return _collect(results)
 
 
