@@ -15,6 +15,7 @@ Texts use `{name}` or `{name:spec}` placeholders: spec is a number format such a
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import operator
 import re
@@ -152,6 +153,13 @@ def compile_tree(tree: ast.Expression) -> Callable[[Mapping[str, float]], float]
 
 
 Compiled = Callable[[Mapping[str, float]], float]
+
+
+@functools.lru_cache(maxsize=4096)
+def compiled(text: str) -> Compiled:
+    """`compile_tree(parse(text))`, once per formula text: a formula is computed for every form
+    that prints its item, and for every draw the bank's check makes."""
+    return compile_tree(parse(text))
 
 
 def _compile(node: ast.AST) -> Compiled:

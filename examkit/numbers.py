@@ -12,6 +12,11 @@ def format_number(value: float) -> str:
     return f"{value:.4f}".rstrip("0")
 
 
+def plain_number(value: float) -> str:
+    """A number as written in a key, every digit kept: 0.8, 1234567, 12345.67 (never 1.23457e+06 or -0)."""
+    return f"{round(value, 10) + 0.0:.15g}"
+
+
 def fixed(value: float | None, digits: int = 2) -> str:
     """A statistic with a fixed number of decimals; empty when there is none."""
     # round first, so a tiny negative value prints as 0.0, never -0.0

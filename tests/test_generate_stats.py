@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from examkit.bank import load_bank
 from examkit.cli import cli
 from examkit.errors import ExamkitError
+from examkit.fileio import read_examset
 from examkit.generate import find_blueprint, generate_examset, load_blueprint
 from examkit.generate.stats import LABEL_FACILITY, MIN_STUDENTS, read_facility
 
@@ -83,4 +84,6 @@ def test_generate_reports_the_expected_mean_of_every_form(tmp_path):
                                       "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     row = next(line for line in result.output.splitlines() if "expected mean %" in line)
-    assert len(row.split()[-2:]) == 2 and "earlier classes" in result.output
+    forms = read_examset(tmp_path / "out").forms
+    assert [float(x) for x in row.split()[-2:]] == pytest.approx([f.expected_mean for f in forms], abs=0.05)
+    assert "earlier classes" in result.output

@@ -246,3 +246,13 @@ def test_conditions_no_draw_can_meet_are_an_error(tmp_path):
     items = ITEMS.replace('- "miss < 0.4"', '- "miss > 2"')
     with pytest.raises(ExamkitError, match="none of 200 draws meets the conditions"):
         load_bank([write_bank(tmp_path, items)])
+
+
+@pytest.mark.parametrize(("number", "tolerance", "decimals", "key"), [
+    (1234567.0, 0, None, "1234567"), (12345.67, 0, None, "12345.67"), (0.8, 0.01, None, "0.8 ±0.01"),
+    (-0.001, 0, 2, "0.00"), (2.5, 1234567.0, 1, "2.5 ±1234567"),
+])
+def test_a_numeric_key_keeps_every_digit(number, tolerance, decimals, key):
+    from examkit.models.examset import numeric_key
+
+    assert numeric_key(number, tolerance, decimals) == key

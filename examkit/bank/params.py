@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..expressions import ExpressionError, compile_tree, fill, parse
+from ..expressions import ExpressionError, compiled, fill
 
 MAX_TRIES = 1000
 DRAWS_CHECKED = 200
@@ -23,8 +23,8 @@ class Parametric:
     def __init__(self, item):
         self.item = item
         self.choices = {name: param.values() for name, param in item.params.items()}
-        self.formulas = [(name, compile_tree(parse(formula))) for name, formula in item.values.items()]
-        self.conditions = [(text, compile_tree(parse(text))) for text in item.conditions]
+        self.formulas = [(name, compiled(formula)) for name, formula in item.values.items()]
+        self.conditions = [(text, compiled(text)) for text in item.conditions]
 
     def scope(self, drawn: dict[str, float]) -> dict[str, float]:
         scope = dict(drawn)

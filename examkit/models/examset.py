@@ -17,7 +17,8 @@ from typing import Any, Literal, NamedTuple
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from ..expressions import evaluate, fill, parse
+from ..expressions import compiled, fill
+from ..numbers import fixed, plain_number
 from .bank import Case
 from .common import Difficulty, ItemType, Scoring, Strict
 
@@ -138,7 +139,7 @@ def scope_of(item: SetItem, placement: Placement) -> dict[str, float]:
     """A parametric item's numbers on one form: the drawn ones, then each computed value in turn."""
     scope = dict(placement.values)
     for name, formula in item.formulas.items():
-        scope[name] = evaluate(parse(formula), scope)
+        scope[name] = compiled(formula)(scope)
     return scope
 
 
@@ -149,8 +150,8 @@ def numeric_answer(item: SetItem, scope: dict[str, float]) -> tuple[float, float
 
 
 def numeric_key(number: float, tolerance: float, decimals: int | None) -> str:
-    shown = f"{number:.{decimals}f}" if decimals is not None else f"{round(number, 10):g}"
-    return f"{shown} ±{tolerance:g}" if tolerance else shown
+    shown = fixed(number, decimals) if decimals is not None else plain_number(number)
+    return f"{shown} ±{plain_number(tolerance)}" if tolerance else shown
 
 
 def placement_key(item: SetItem, placement: Placement, scope: dict[str, float] | None = None) -> str:
