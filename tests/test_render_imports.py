@@ -25,6 +25,10 @@ def test_commands_that_print_no_pdf_never_import_weasyprint(tmp_path):
     assert not imports_weasyprint("validate")
     assert not imports_weasyprint("generate", "-o", str(tmp_path / "gen"), "--forms", "1", "--seed", "1")
     assert not imports_weasyprint("render", str(folder), "--format", "html", "--jobs", "1")
+    # The answer sheet's PDF is drawn from its geometry, on one job or several.
+    assert not imports_weasyprint("render", str(folder), "--only", "sheet", "--jobs", "1")
+    assert not imports_weasyprint("render", str(folder), "--only", "sheet", "--jobs", "2")
+    assert (folder / "sheet-A.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_a_pdf_render_does_import_it(tmp_path):

@@ -42,9 +42,10 @@ def render_command(ctx: click.Context, folder: Path | None, formats: str, only: 
     and once: key.html/.pdf, the answer key of every form.
     With --print: class-set.pdf (and sheet-X.layout.json), ready for the copier.
     """
+    from ..render.html import lays_out_pdf
     from ..warmup import import_in_background
 
-    if class_set or "pdf" in formats.lower():
+    if class_set or lays_out_pdf(formats, only):
         import_in_background("weasyprint")  # overlaps examkit's own imports and set-up
     from ..render import DOCUMENTS, render_folder
 

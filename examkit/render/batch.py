@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..errors import ExamkitError, Problem, display_path
 from ..fileio import inside, read_examset, remove_stale, write_atomic
-from .html import DOCUMENT, DOCUMENTS
+from .html import DOCUMENT, DOCUMENTS, lays_out_pdf
 
 FORMATS = ("html", "pdf")
 
@@ -277,7 +277,7 @@ def render_folder(
     started = time.perf_counter()
     formats = parse_list(formats, FORMATS, "format")
     only = parse_list(only, DOCUMENTS, "document")
-    importing = import_in_background("weasyprint") if "pdf" in formats else None
+    importing = import_in_background("weasyprint") if lays_out_pdf(formats, only) else None
     if paper not in PAPER_SIZES:
         raise ExamkitError(Problem("paper", None, f"unknown paper {paper}; choose from {', '.join(PAPER_SIZES)}"))
     if templates is not None and not Path(templates).is_dir():

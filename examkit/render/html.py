@@ -23,13 +23,15 @@ from .sheet import PAPER_SIZES, SheetLayout, layout_sheet
 
 @dataclass(frozen=True)
 class Document:
-    """One kind of document: whether it is made per form, whether it exists only as HTML, and
-    its cost rank (0 costliest): a batch starts the costliest, so its last job is a short one."""
+    """One kind of document: whether it is made per form, whether it exists only as HTML, its
+    cost rank (0 costliest: a batch starts the costliest, so its last job is a short one), and
+    whether its PDF is drawn from computed geometry rather than laid out by weasyprint."""
 
     name: str
     per_form: bool
     html_only: bool
     cost: int
+    drawn_pdf: bool = False
 
     @property
     def template(self) -> str:
@@ -39,7 +41,7 @@ class Document:
 # The one table of documents, in the order a teacher would print them; the rest derives from it.
 DOCUMENT_TABLE = (
     Document("exam", per_form=True, html_only=False, cost=1),
-    Document("sheet", per_form=True, html_only=False, cost=2),
+    Document("sheet", per_form=True, html_only=False, cost=2, drawn_pdf=True),
     Document("key", per_form=False, html_only=False, cost=3),
     Document("teacher", per_form=True, html_only=False, cost=0),
     Document("practice", per_form=True, html_only=True, cost=4),
@@ -48,6 +50,17 @@ DOCUMENT = {d.name: d for d in DOCUMENT_TABLE}
 DOCUMENTS = tuple(DOCUMENT)
 PER_FORM = {d.name for d in DOCUMENT_TABLE if d.per_form}
 TEMPLATE_OF = {d.name: d.template for d in DOCUMENT_TABLE}
+
+
+def lays_out_pdf(formats: str | tuple[str, ...], only: str | tuple[str, ...]) -> bool:
+    """Whether rendering these formats of these documents needs weasyprint (0.6-1 s to import):
+    only a PDF that is laid out does; the answer sheet's is drawn. Unknown names are ignored here
+    (the render refuses them with its own message)."""
+    def names(value) -> set[str]:
+        return {v.strip().lower() for v in (value.split(",") if isinstance(value, str) else value)}
+
+    return "pdf" in names(formats) and any(
+        not (DOCUMENT[d].html_only or DOCUMENT[d].drawn_pdf) for d in names(only) if d in DOCUMENT)
 _CHOOSE_IN_STEM = re.compile(r"\b(select|choose)\s+(two|three|four|five|six|\d+)\b", re.I)
 _NUMBER_WORDS = {2: "TWO", 3: "THREE", 4: "FOUR", 5: "FIVE", 6: "SIX"}
 
