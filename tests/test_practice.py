@@ -99,3 +99,16 @@ def test_a_forms_practice_page_says_it_holds_that_forms_answers(tmp_path: Path):
     assert "This file contains the answers to Form A." in html
     assert paper not in html  # the screen's instructions, not the paper's
     assert "choose a response from the list" in html
+
+
+def test_the_library_refuses_items_with_a_blueprint_too(tmp_path):
+    from examkit.errors import ExamkitError
+    from examkit.render.practice import build_practice
+
+    try:
+        build_practice(tmp_path / "study.html", None, "aif-c01-task-2.1-quiz", items=5)
+    except ExamkitError as exc:
+        assert "drop --items or drop -b" in str(exc)
+    else:
+        raise AssertionError("build_practice accepted --items with a blueprint")
+    assert not (tmp_path / "study.html").exists()

@@ -27,12 +27,8 @@ def practice_command(bank: tuple[Path, ...], blueprint: str | None, output: Path
     often than ones answered right. Unlike practice-X.html from `examkit render`, it holds no
     exam form's answers in a fixed order: it is made for studying.
     """
-    from ..errors import ExamkitError, Problem
     from ..render.practice import build_practice
 
-    if items is not None and blueprint is not None:
-        raise ExamkitError(Problem("--items", None, "the blueprint sets the number of questions; "
-                                   "drop --items or drop -b"))
     built = build_practice(output, list(bank) or None, blueprint, items=items, templates=templates)
     timer = f", {built['time_limit_minutes']}-minute timer" if built["time_limit_minutes"] else ""
     click.echo(f"wrote {built['path']}: {built['items']} questions, {built['draw']} per attempt{timer}")

@@ -110,6 +110,12 @@ _WORKER: RenderContext | None = None
 def prepare(folder: Path, templates: Path | None, paper: str) -> RenderContext:
     """Read the exam set and set up the templates once per process."""
     from .html import make_environment, template_folders
+    from .sheet import PAPER_SIZES
+
+    if paper not in PAPER_SIZES:
+        raise ExamkitError(Problem("paper", None, f"unknown paper {paper}; choose from {', '.join(PAPER_SIZES)}"))
+    if templates is not None and not Path(templates).is_dir():
+        raise ExamkitError(Problem(display_path(templates), None, "no such templates folder; point --templates at a folder of *.html.j2 files"))
 
     context = RenderContext(folder.resolve(), templates, paper)
     context.examset = read_examset(context.folder)
@@ -272,16 +278,10 @@ def render_folder(
     `progress(result, total)` is called as each job finishes, `total` being the number of jobs.
     """
     from ..warmup import import_in_background
-    from .sheet import PAPER_SIZES
-
     started = time.perf_counter()
     formats = parse_list(formats, FORMATS, "format")
     only = parse_list(only, DOCUMENTS, "document")
     importing = import_in_background("weasyprint") if lays_out_pdf(formats, only) else None
-    if paper not in PAPER_SIZES:
-        raise ExamkitError(Problem("paper", None, f"unknown paper {paper}; choose from {', '.join(PAPER_SIZES)}"))
-    if templates is not None and not Path(templates).is_dir():
-        raise ExamkitError(Problem(display_path(templates), None, "no such templates folder; point --templates at a folder of *.html.j2 files"))
     context = prepare(Path(folder), templates, paper)
     check_templates(context.env, only)
     planned, notes = plan_jobs([f.letter for f in context.examset.forms], formats, only)

@@ -226,6 +226,9 @@ def build_practice(output: Path, bank_paths: list[Path] | None = None, blueprint
 
     from ..bank.identify import kind_of
 
+    if items is not None and blueprint is not None:
+        raise ExamkitError(Problem("--items", None, "the blueprint sets the number of questions; "
+                                   "drop --items or drop -b"))
     for path in bank_paths or []:
         if kind_of(Path(path)) == "blueprint":
             raise ExamkitError(Problem(str(path), None, "is a blueprint, not a bank; give it with -b"))
@@ -233,7 +236,6 @@ def build_practice(output: Path, bank_paths: list[Path] | None = None, blueprint
     bp = load_blueprint(find_blueprint(blueprint)) if blueprint is not None else default_blueprint(bank, items)
     html, data = render_practice(bank, bp, templates)
     output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(output, html)
     skipped = sorted({i["type"] for i in data["items"] if "key" not in i})
     return {"path": output, "items": len(data["items"]), "draw": data["total"],
