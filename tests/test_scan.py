@@ -426,3 +426,46 @@ def test_numbers_written_in_the_digit_grid_are_read_and_graded(tmp_path):
             right = abs(float(filled.answers[key.position]) - key.correct) <= key.tolerance + 1e-9
             assert outcome.result == ("correct" if right else "wrong")
     assert report is not None
+
+
+# A scan whose pages take far too long to read: the test interrupts it part way.
+SLOW_SCAN = """
+import signal, sys, time
+# A shell without job control starts background jobs with Ctrl-C ignored: restore it.
+signal.signal(signal.SIGINT, signal.default_int_handler)
+from pathlib import Path
+from examkit.scan import run
+folder = sys.argv[1]
+def slow(ref):
+    Path(folder, "started-" + str(time.time())).touch()
+    time.sleep(300)
+run._read_ref = slow
+from examkit.cli import main
+sys.argv = ["examkit", "scan", folder, *sys.argv[2:], "--jobs", "2"]
+main()
+"""
+
+
+def test_ctrl_c_stops_a_scan_with_one_line_and_no_worker_left(exam, tmp_path):
+    import signal
+    import time
+
+    from .test_render_failures import ROOT, _alive, _children, wait_until_started
+
+    folder = tmp_path / "exam"
+    shutil.copytree(exam, folder)
+    pages = [tmp_path / f"page-{n}.png" for n in range(4)]
+    for page in pages:
+        cv2.imwrite(str(page), np.full((200, 140), 255, np.uint8))
+    process = subprocess.Popen([sys.executable, "-c", SLOW_SCAN, str(folder), *map(str, pages)], cwd=ROOT,
+                               text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    wait_until_started(process, folder)
+    workers = _children(process.pid)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)  # the pages would take minutes
+    assert process.returncode == 1 and "Traceback" not in err, err
+    (line,) = err.splitlines()
+    assert line == f"error: {folder / 'scans'}: interrupted: no responses written; scan again"
+    time.sleep(0.5)
+    assert not [pid for pid in workers if _alive(pid)]
+    assert not (folder / "scans" / "responses.csv").exists()

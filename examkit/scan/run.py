@@ -7,10 +7,9 @@ page as a copier scans them; a later page without its first page before it goes 
 
 from __future__ import annotations
 
-import multiprocessing
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,19 +81,35 @@ def _read_ref(ref: PageRef) -> PageResult:
                                                           "rescan it, or type its answers")
 
 
-def read_pages(refs: list[PageRef], context: ReadContext, dpi: int, jobs: int) -> Iterator[PageResult]:
-    """Each page's reading, in the order of `refs`, from `jobs` processes."""
+def _read_indexed(task: tuple[int, PageRef]) -> tuple[int, PageResult]:
+    index, ref = task
+    return index, _read_ref(ref)
+
+
+def read_pages(refs: list[PageRef], context: ReadContext, dpi: int, jobs: int,
+               on_page: Callable[[int, PageResult], None]) -> list[PageResult]:
+    """Each page's reading, in the order of `refs`, from `jobs` processes; `on_page(index, page)`
+    as each is read (in the order they finish). Worker processes run on the render's pool, which
+    stops them cleanly on Ctrl-C and leaves the interrupt to this process."""
+    from ..render.batch import run_pool
+
+    pages: list[PageResult | None] = [None] * len(refs)
+
+    def done(indexed: tuple[int, PageResult]) -> None:
+        index, page = indexed
+        pages[index] = page
+        on_page(index, page)
+
     if jobs <= 1:
         _init_worker(context, dpi)
         try:
-            yield from map(_read_ref, refs)
+            for task in enumerate(refs):
+                done(_read_indexed(task))
         finally:
             _WORKER[1].close()
-        return
-    methods = multiprocessing.get_all_start_methods()
-    mp = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(jobs, mp_context=mp, initializer=_init_worker, initargs=(context, dpi)) as pool:
-        yield from pool.map(_read_ref, refs, chunksize=2)
+    else:
+        run_pool(_read_indexed, list(enumerate(refs)), jobs, done, _init_worker, (context, dpi))
+    return pages
 
 
 # --------------------------------------------------------------------------- the pile
@@ -129,19 +144,25 @@ def scan_files(
     context = ReadContext(examset.exam, fingerprint, layouts, NORMAL)
     images = ImageWriter(out)
     review = [ReviewRow(p.path, None, "", "", None, p.message) for p in file_problems]
-    pages: list[PageResult] = []
     workers = max(1, min(jobs, len(refs) or 1))
+
+    def on_page(index: int, page: PageResult) -> None:
+        images.keep(page, index + 1)  # its pictures go to disk at once: memory stays flat
+        if progress:
+            progress(page, len(refs))
+
     try:
-        for result in read_pages(refs, context, dpi, workers):
-            images.keep(result, len(pages) + 1)
-            pages.append(result)
-            if progress:
-                progress(result, len(refs))
+        pages = read_pages(refs, context, dpi, workers, on_page)
         sheets, sheet_review = assemble(pages, {f.letter: len(f.items) for f in examset.forms})
         review.extend(sheet_review)
         positions = max(len(f.items) for f in examset.forms)
         report = ScanReport(out, pages, sheets, review, positions, seconds=0.0, workers=workers)
         report.written = write_outputs(report, examset)
+    except KeyboardInterrupt:
+        raise ExamkitError(Problem(display_path(out), None, "interrupted: no responses written; scan again")) from None
+    except BrokenProcessPool:
+        raise ExamkitError(Problem(display_path(out), None, "a scan process stopped unexpectedly (killed, or out of "
+                                                            "memory?): no responses written; scan again with --jobs 1")) from None
     except OSError as exc:
         where = display_path(exc.filename) if exc.filename else display_path(out)
         raise ExamkitError(Problem(where, None, f"cannot write: {exc.strerror or exc}; "
