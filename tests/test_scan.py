@@ -469,3 +469,16 @@ def test_ctrl_c_stops_a_scan_with_one_line_and_no_worker_left(exam, tmp_path):
     time.sleep(0.5)
     assert not [pid for pid in workers if _alive(pid)]
     assert not (folder / "scans" / "responses.csv").exists()
+
+
+def test_a_smaller_rescan_into_the_same_folder_leaves_no_pictures_of_the_earlier_pile(exam, tmp_path):
+    rng = random.Random(5)
+    pile, _ = make_pile(exam, rng, distortions=("none", "phone"))
+    out = tmp_path / "out"
+    scan_files(exam, [save_pdf(tmp_path / "all.pdf", [image for _, image in pile])], out=out, jobs=1, dpi=DPI)
+    (out / "review-images" / "my-notes.txt").write_text("mine")  # not a name the scanner gives: kept
+    report = scan_files(exam, [save_pdf(tmp_path / "one.pdf", [pile[0][1]])], out=out, jobs=1, dpi=DPI)
+    left = {p.name for p in (out / "review-images").iterdir()}
+    linked = {page.picture_file.rsplit("/", 1)[1] for page in report.pages if page.picture_file}
+    assert "my-notes.txt" in left and linked <= left
+    assert {name for name in left - {"my-notes.txt"} if not name.startswith("p0001")} == set()  # pages 2-4 gone

@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import ExamkitError, Problem, display_path
+from ..fileio import EXAMSET_FILE
 from .yamlfile import LineDict, load_yaml
 
-EXAMSET_FILE = "examset.json"
 # Top-level keys only a blueprint has (a bank file has exam, cases and items, items as a list).
 BLUEPRINT_KEYS = {"title", "objectives", "types", "type_counts", "difficulty", "scoring", "time_limit_minutes",
                   "case_studies", "max_case_studies", "instructions"}

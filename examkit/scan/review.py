@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
-from ..fileio import inside, spreadsheet_text, write_atomic
+from ..fileio import inside, remove_stale, spreadsheet_text, write_atomic
 from ..models import ExamSet
 from .reader import PageResult
 
 RESPONSES, REVIEW_CSV, REVIEW_HTML, IMAGES = "responses.csv", "review.csv", "review.html", "review-images"
+# The names ImageWriter gives: p0007.jpg (the page), p0007-id.png (student id), p0007-12.png (a cell).
+_IMAGE_NAME = re.compile(r"p\d{4,}(?:-id|-\d+)?\.(?:jpg|png)")
 REVIEW_COLUMNS = ["source", "page", "student", "form", "position", "reason"]
 
 
@@ -37,6 +40,12 @@ class ImageWriter:
             if cell.crop is not None:
                 cell.crop_file = self._write(f"{stem}-{cell.position}.png", cell.crop)
                 cell.crop = None
+
+    def tidy(self) -> list[str]:
+        """Remove pictures an earlier scan into this folder wrote and this one did not: crops of
+        students' answers that no review.html links to any more. Only names this writer gives."""
+        return remove_stale(self.folder, lambda name: _IMAGE_NAME.fullmatch(name) is not None,
+                            keep={p.name for p in self.written})
 
     def _write(self, name: str, data: bytes) -> str:
         target = inside(self.folder, name)

@@ -158,6 +158,7 @@ def scan_files(
         positions = max(len(f.items) for f in examset.forms)
         report = ScanReport(out, pages, sheets, review, positions, seconds=0.0, workers=workers)
         report.written = write_outputs(report, examset)
+        images.tidy()
     except KeyboardInterrupt:
         raise ExamkitError(Problem(display_path(out), None, "interrupted: no responses written; scan again")) from None
     except BrokenProcessPool:
