@@ -5,14 +5,19 @@
 Writes its own synthetic exam set and answer sheet (a 65-item form of every item type; 15% of
 cells typed as free text, option texts, variants or typos, the rest canonical letters), then:
 
-- examkit: `grade_files` + `write_results(analysis=False, report=False)`, timed, with peak memory
-  (resource.getrusage, measured before the baseline runs);
+- examkit: `grade_and_write(analysis=False, report=False)` (what `examkit grade --no-report`
+  does: rows stream through, written as they are graded), timed, with peak memory
+  (resource.getrusage), each measurement in a process of its own;
+- memory flat in the number of rows: the peak for a quarter of the rows against all of them,
+  streamed and, as a baseline, graded in memory (`grade_files` + `write_results`, which keeps
+  every row for the caller);
 - a naive baseline in the same run: per cell, normalise and rapidfuzz `process.extractOne`
   against the item's letters and option texts, then score and write the same two CSV files
   with csv.writer. It runs on the first --baseline-rows rows and is extrapolated linearly
   (it would take minutes on all of them); the ratio compares time per row.
 
-Targets (issue 16): under 10 s and under 500 MB peak; the ratio to the baseline is printed too.
+Targets (issue 16): under 10 s and under 500 MB peak, flat in the number of rows; the ratio to
+the baseline is printed too. The whole job (item analysis and report.html too) is printed after.
 """
 
 from __future__ import annotations
@@ -20,14 +25,12 @@ from __future__ import annotations
 import argparse
 import csv
 import random
-import resource
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from examkit.grade import GradeOptions, grade_files, write_results  # noqa: E402
 from examkit.grade.match import normalise  # noqa: E402
 from examkit.models import FORMAT, pack_forms  # noqa: E402
 from examkit.models import (  # noqa: E402
@@ -179,6 +182,44 @@ def naive_grade(examset: ExamSet, sheet: Path, out: Path, rows: int) -> int:
     return done
 
 
+_CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[4])
+from examkit.fileio import read_examset
+from examkit.grade import grade_and_write, grade_files, write_results
+out, way, sheet = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+examset = read_examset(out)
+wall, cpu = time.perf_counter(), time.process_time()
+if way == "in memory":
+    run = grade_files(examset, [sheet])
+    write_results(run, out / "results-memory", analysis=False, report=False)
+    flagged = sum(1 for r in run.results if r.flagged)
+else:
+    whole = way == "whole job"
+    run, tally, _ = grade_and_write(examset, [sheet], out / "results", analysis=whole, report=whole)
+    flagged = len(tally.flagged)
+wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+distinct = sum(len(g.cache) for graders in run.graders.values() for g in graders)
+try:  # this process's own peak: ru_maxrss would start from the parent's size at fork
+    status = Path("/proc/self/status").read_text()
+    peak = int(status.split("VmHWM:")[1].split()[0]) / 1024
+except (OSError, IndexError):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps([wall, cpu, peak, distinct, flagged]))
+"""
+
+
+def measure(out: Path, way: str, sheet: Path) -> list:
+    """(wall s, CPU s, peak MB, distinct cells, flagged rows) of grading `sheet` one way, in a process of its own."""
+    import json
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(out), way, str(sheet), str(Path(__file__).resolve().parents[1])],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=100_000)
@@ -189,31 +230,45 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(args.seed)
     examset = build_examset(rng)
-    (args.out / "examset.json").write_text(examset.model_dump_json(indent=1))
+    (args.out / "examset.json").write_text(examset.model_dump_json(indent=1))  # read back by each measurement
     sheet = args.out / "responses.csv"
     started = time.perf_counter()
     write_sheet(sheet, examset, args.students, rng)
     print(f"data: {args.students:,} rows x {len(MIX)} items, {sheet.stat().st_size / 1e6:.1f} MB "
           f"(generated in {time.perf_counter() - started:.1f} s)")
 
-    started, cpu_started = time.perf_counter(), time.process_time()
-    run = grade_files(examset, [sheet], GradeOptions())
-    graded = time.perf_counter()
-    write_results(run, args.out / "results", analysis=False, report=False)
-    ours = time.perf_counter() - started
-    ours_cpu = time.process_time() - cpu_started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    distinct = sum(len(g.cache) for graders in run.graders.values() for g in graders)
-    flagged = sum(1 for r in run.results if r.flagged)
-    print(f"examkit: {ours:.2f} s ({graded - started:.2f} s reading and grading, {ours - (graded - started):.2f} s "
-          f"writing), {args.students / ours:,.0f} rows/s, peak memory {peak_mb:,.0f} MB; "
+    quarter_rows = args.students // 4
+    with sheet.open(encoding="utf-8", newline="") as source:
+        reader = csv.reader(source)
+        header, first_rows = next(reader), [row for _, row in zip(range(quarter_rows), reader)]
+    quarter, repeated = args.out / "responses-quarter.csv", args.out / "responses-repeated.csv"
+    with quarter.open("w", encoding="utf-8", newline="") as target:
+        csv.writer(target).writerows([header, *first_rows])
+    # The quarter's answers four times over, each copy its own students: as many rows as the
+    # sheet, and no answer the quarter lacks. What grows from the quarter to this is the rows alone.
+    with repeated.open("w", encoding="utf-8", newline="") as target:
+        writer = csv.writer(target)
+        writer.writerow(header)
+        for copy in range(4):
+            writer.writerows([f"{row[0]}-{copy}", *row[1:]] for row in first_rows)
+    # Each measurement in its own process, so each peak is its own.
+    runs = {(way, size): measure(args.out, way, path)
+            for size, path in (("quarter", quarter), ("all", sheet), ("repeated", repeated))
+            for way in ("streamed", "in memory")}
+    ours, ours_cpu, peak_mb, distinct, flagged = runs[("streamed", "all")]
+    print(f"examkit (grade_and_write: scores.csv and responses.csv): {ours:.2f} s, "
+          f"{args.students / ours:,.0f} rows/s, peak memory {peak_mb:,.0f} MB; "
           f"{distinct:,} distinct cells read, {flagged:,} rows flagged")
-    started = time.perf_counter()
-    from examkit.grade.analysis import analyse_run
-
-    analyse_run(run)
-    print(f"item analysis (not part of the target): {time.perf_counter() - started:.2f} s")
-    del run
+    for way in ("streamed", "in memory"):
+        small, large, same = (runs[(way, size)][2] for size in ("quarter", "all", "repeated"))
+        extra = (args.students - quarter_rows) / 1024 / 1024
+        print(f"  peak memory, {way}: {small:,.0f} MB for {quarter_rows:,} rows, {large:,.0f} MB for "
+              f"{args.students:,} ({(large - small) / extra:,.0f} bytes per extra row; "
+              f"{runs[(way, 'all')][0]:.2f} s); {same:,.0f} MB for {args.students:,} rows repeating the "
+              f"quarter's answers ({(same - small) / extra:,.0f} bytes per extra row)")
+    whole = measure(args.out, "whole job", sheet)
+    print(f"the whole job (`examkit grade`: item analysis and report.html too, not part of the target): "
+          f"{whole[0]:.2f} s, peak {whole[2]:,.0f} MB")
 
     started, cpu_started = time.perf_counter(), time.process_time()
     rows = naive_grade(examset, sheet, args.out, args.baseline_rows)

@@ -115,12 +115,12 @@ def main() -> None:
 
     run = grade_files(read_examset(folder), [sheet])
     objectives = ObjectiveColumns.of(run)
-    names = handout_names(run)
+    names = handout_names(run.results)
 
     def handouts(jobs: int):
         def go() -> None:
             staging = Staging(args.out / f"students-{jobs}", lambda name: False)
-            stage_handouts(run, objectives, staging, names=names, pdf=True, jobs=jobs)
+            stage_handouts(run, objectives, staging, rows=run.results, names=names, pdf=True, jobs=jobs)
             staging.commit()
         return go
 

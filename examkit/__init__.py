@@ -39,6 +39,7 @@ _API = {
     "build_practice": "examkit.render.practice",
     "GradeOptions": "examkit.grade",
     "grade_files": "examkit.grade",
+    "grade_and_write": "examkit.grade",
     "write_results": "examkit.grade",
     "responses_template": "examkit.grade.simulate",
     "simulate_class": "examkit.grade.simulate",

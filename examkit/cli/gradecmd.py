@@ -70,28 +70,25 @@ def grade_command(examdir: Path, responses: tuple[Path, ...], out_dir: Path | No
     """
     from ..errors import display_path
     from ..fileio import read_examset
-    from ..grade import RESULTS_DIR, GradeOptions, grade_files, write_results
+    from ..grade import RESULTS_DIR, GradeOptions, grade_and_write
 
     examset = read_examset(examdir)
     options = GradeOptions(threshold=threshold, partial=_partial(partial), negative=negative, void=list(void),
                            accept=list(accept), form=form, fmt=fmt, encoding=encoding,
                            overrides=list(overrides), overrides_files=list(overrides_files))
-    run = grade_files(examset, responses, options)
+    target = out_dir or (examdir if examdir.is_dir() else examdir.parent) / RESULTS_DIR
+    with _Progress("handouts") as progress:
+        run, tally, written = grade_and_write(examset, responses, target, options, report=not no_report, pdf=pdf,
+                                              templates_dir=templates_dir, handouts=handouts, jobs=jobs,
+                                              progress=progress)
     for sheet in run.sheets:
         for line in sheet.mapping():
             click.echo(line)
-    target = out_dir or (examdir if examdir.is_dir() else examdir.parent) / RESULTS_DIR
-    with _Progress("handouts") as progress:
-        written = write_results(run, target, report=not no_report, pdf=pdf, templates_dir=templates_dir,
-                                handouts=handouts, jobs=jobs, progress=progress)
-
-    results = run.results
-    graded = sum(1 for r in results if r.graded)
-    flagged = run.flagged
-    click.echo(f"{len(results)} rows: {graded} graded, {len(flagged)} flagged, {len(results) - graded} not gradable")
-    for result in flagged[:_SHOWN_FLAGS]:
-        who = result.student or "(no name)"
-        click.echo(f"  flagged {result.source} {who}: {result.reason}")
+    flagged = tally.flagged_rows
+    click.echo(f"{tally.rows} rows: {tally.graded} graded, {len(flagged)} flagged, "
+               f"{tally.rows - tally.graded} not gradable")
+    for row in flagged[:_SHOWN_FLAGS]:
+        click.echo(f"  flagged {row.source} {row.student or '(no name)'}: {row.reason}")
     if len(flagged) > _SHOWN_FLAGS:
         click.echo(f"  ... and {len(flagged) - _SHOWN_FLAGS} more; see scores.csv")
     for note in run.notes:

@@ -9,7 +9,11 @@
 
 Modules: `read` (file formats), `columns` and `forms_export` (what each column holds),
 `notation` and `match` (what a cell says), `key` (what an item accepts), `score` (points and
-the audit record), `grader` (rows to results), `results` (CSV files), `report` (HTML/PDF).
+the audit record), `grader` (rows to results), `tally` (what a pass over the rows keeps),
+`results` (CSV files), `report` (HTML/PDF).
+
+`grade_and_write` (what `examkit grade` does) grades a class straight into its results folder
+in one pass: each row is written and tallied as it is graded, then let go.
 """
 
 from __future__ import annotations
@@ -18,19 +22,24 @@ from pathlib import Path
 
 from .grader import GradeOptions, Grader, GradeRun, StudentResult, grade_files
 
-__all__ = ["GradeOptions", "GradeRun", "Grader", "StudentResult", "grade_files", "write_results", "RESULTS_DIR"]
+__all__ = ["GradeOptions", "GradeRun", "Grader", "StudentResult", "grade_files", "grade_and_write", "write_results",
+           "RESULTS_DIR"]
 
 RESULTS_DIR = "results"
 # Past these class sizes the PDF and the handouts are left out unless asked for: they would take
 # minutes and hundreds of megabytes, and the CSV files hold every record.
 PDF_LIMIT = 300
 FEEDBACK_LIMIT = 2000
+# Past this many rows report.html leaves out its class list (scores.csv has every row), so a
+# class of any size is graded without keeping its rows; --handouts or --pdf keep them all.
+CLASS_LIST_LIMIT = 10_000
 
 
 def write_results(run: GradeRun, out_dir: Path, *, analysis: bool = True, report: bool = True,
                   pdf: bool | None = None, templates_dir: Path | None = None, handouts: bool | None = None,
                   jobs: int | None = None, progress=None) -> list[Path]:
-    """Write the results folder (scores, responses, item analysis, report, handouts); all files appear together.
+    """Write the results folder (scores, responses, item analysis, report, handouts) of a run
+    graded in memory (`grade_files`); all files appear together.
 
     Each file is staged beside its target and renamed only once every one is complete; on any
     failure the staged files are removed and earlier results stay as they were. `pdf=None`
@@ -39,16 +48,48 @@ def write_results(run: GradeRun, out_dir: Path, *, analysis: bool = True, report
     graded rows; their PDFs are rendered on `jobs` processes, `progress(done, total)` called
     after each. What is left out is said in `run.notes`.
     """
+    written, _ = _write_folder(run, run.results, {}, out_dir, analysis=analysis, report=report, pdf=pdf,
+                               templates_dir=templates_dir, handouts=handouts, jobs=jobs, progress=progress)
+    return written
+
+
+def grade_and_write(examset, paths, out_dir: Path, options: GradeOptions | None = None, **choices):
+    """Grade answer-sheet files straight into a results folder, in one pass over the rows.
+
+    Each row is written to scores.csv and responses.csv and tallied as it is graded, then let
+    go, so the memory a class takes does not grow with its size (only its rows' names, for the
+    duplicate check, and up to CLASS_LIST_LIMIT rows for the report's class list, are kept).
+    `choices` are those of `write_results`. Returns (run, tally, written files): the run holds
+    the sheets and notes, `run.results` stays empty; the tally (`tally.ClassTally`) has the counts
+    and flagged rows.
+    """
+    from .grader import graded_rows, open_run
+
+    run, grader = open_run(examset, paths, options)
+    written, tally = _write_folder(run, graded_rows(run, grader), grader.repeated, Path(out_dir), **choices)
+    return run, tally, written
+
+
+def _write_folder(run: GradeRun, rows, repeated, out_dir: Path, *, analysis: bool = True, report: bool = True,
+                  pdf: bool | None = None, templates_dir: Path | None = None, handouts: bool | None = None,
+                  jobs: int | None = None, progress=None):
+    """Stage every file of the results folder from one pass over `rows`, then commit them together.
+
+    `repeated` (`Grader.repeated`) is read after the pass: the first rows of repeated students.
+    """
     from ..bulk import collector_paused
     from .handouts import STUDENTS_DIR, is_handout_name
     from .results import Staging
 
     staging = Staging(Path(out_dir))
     students = Staging(Path(out_dir) / STUDENTS_DIR, is_handout_name)
+    # Rows are graded while the files are written: a run that fails on the way (an override
+    # that applies to no row) leaves no results folder it made itself.
+    made = [folder for folder in (staging.folder, students.folder) if not folder.exists()]
     try:
         with collector_paused():
-            _write(run, staging, students, analysis=analysis, report=report, pdf=pdf, templates_dir=templates_dir,
-                   handouts=handouts, jobs=jobs, progress=progress)
+            tally = _write(run, rows, repeated, staging, students, analysis=analysis, report=report, pdf=pdf,
+                           templates_dir=templates_dir, handouts=handouts, jobs=jobs, progress=progress)
         written = staging.commit()
         written += students.commit()
         if students.folder.is_dir() and not any(students.folder.iterdir()):
@@ -59,55 +100,78 @@ def write_results(run: GradeRun, out_dir: Path, *, analysis: bool = True, report
             count = len(students.removed)
             run.notes.append(f"removed {count} handout file{'s' if count > 1 else ''} from {STUDENTS_DIR}/: "
                              "left by an earlier run and not written this time")
-        return written
+        return written, tally
     except BaseException:
         staging.discard()
         students.discard()
+        for folder in reversed(made):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
         raise
 
 
-def _write(run: GradeRun, staging, students, *, analysis: bool, report: bool, pdf: bool | None,
-           templates_dir: Path | None, handouts: bool | None, jobs: int | None, progress) -> None:
+def _write(run: GradeRun, rows, repeated, staging, students, *, analysis: bool, report: bool, pdf: bool | None,
+           templates_dir: Path | None, handouts: bool | None, jobs: int | None, progress):
     from .analysis import analyse_run
-    from .results import (
-        ObjectiveColumns,
-        write_item_analysis,
-        write_responses,
-        write_scores,
-    )
+    from .results import ObjectiveColumns, ResponsesFile, ScoresFile, write_item_analysis
+    from .tally import ClassTally
 
     objectives = ObjectiveColumns.of(run)
-    write_scores(run, staging, objectives)
-    write_responses(run, staging)
+    keep = 0 if not report else None if handouts is True or pdf is True else CLASS_LIST_LIMIT
+    tally = ClassTally(run, objectives, keep=keep, analysis=analysis or report, summary=report)
+    scores, responses = ScoresFile(run, objectives, staging), ResponsesFile(staging)
+    try:
+        add_score, add_responses, add_tally, objective_scores = scores.add, responses.add, tally.add, objectives.scores
+        for result in rows:
+            shares = objective_scores(result)
+            add_score(result, shares)
+            add_responses(result)
+            add_tally(result, shares)
+    finally:
+        responses.close()
+        scores.close()
+    scores.flag(repeated)
+    tally.flag_repeated(repeated)
     if not (analysis or report):
-        return
-    analyses = analyse_run(run)
+        return tally
+    analyses = analyse_run(run, tally.analysis)
     write_item_analysis(analyses, staging)
     if not report:
-        return
+        return tally
+    _write_report(run, tally, objectives, analyses, staging, students, pdf=pdf, templates_dir=templates_dir,
+                  handouts=handouts, jobs=jobs, progress=progress)
+    return tally
+
+
+def _write_report(run: GradeRun, tally, objectives, analyses, staging, students, *, pdf: bool | None,
+                  templates_dir: Path | None, handouts: bool | None, jobs: int | None, progress) -> None:
     from .handouts import STUDENTS_DIR, handout_names, stage_handouts
     from .report import render_report, write_report_pdf
 
-    graded = sum(1 for r in run.results if r.graded)
+    rows = tally.kept
+    if rows is None:
+        run.notes.append(f"report.html has no class list: {tally.rows:,} rows are more than {CLASS_LIST_LIMIT:,}; "
+                         "scores.csv lists every row (pass --handouts or --pdf to keep them in the report)")
+        rows = []
     if handouts is None:
-        handouts = graded <= FEEDBACK_LIMIT
+        handouts = tally.graded <= FEEDBACK_LIMIT
         if not handouts:
-            run.notes.append(f"no handouts in {STUDENTS_DIR}/: {graded:,} students are more than "
+            run.notes.append(f"no handouts in {STUDENTS_DIR}/: {tally.graded:,} students are more than "
                              f"{FEEDBACK_LIMIT:,}; pass --handouts to write them anyway")
-    names = handout_names(run) if handouts else {}
+    names = handout_names(rows) if handouts else {}
     links = {index: f"{STUDENTS_DIR}/{name}.html" for index, name in names.items()}
-    html = render_report(run, analyses, objectives, templates_dir=templates_dir, handouts=links)
+    html = render_report(run, analyses, objectives, templates_dir=templates_dir, handouts=links, tally=tally)
     with staging.open("report.html") as handle:
         handle.write(html)
     if pdf is None:
-        report_pdf = graded <= PDF_LIMIT
+        report_pdf = tally.graded <= PDF_LIMIT
         if not report_pdf:
-            run.notes.append(f"report.pdf not written for {graded:,} students (more than {PDF_LIMIT}); "
+            run.notes.append(f"report.pdf not written for {tally.graded:,} students (more than {PDF_LIMIT}); "
                              "pass --pdf to write it anyway")
     else:
         report_pdf = pdf
     if report_pdf:
         write_report_pdf(html, staging.reserve("report.pdf"), templates_dir)
     if names:
-        stage_handouts(run, objectives, students, names=names, pdf=pdf is True, jobs=jobs,
+        stage_handouts(run, objectives, students, rows=rows, names=names, pdf=pdf is True, jobs=jobs,
                        templates_dir=templates_dir, progress=progress)

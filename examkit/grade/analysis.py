@@ -26,9 +26,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, repeat
+from operator import attrgetter
 
 from .score import REVIEW, Rules, credit
 
+_counted_as = attrgetter("counted_as")
 GROUP_SHARE = 0.27
 EASY_ABOVE = 90.0       # facility (%) above which an item tells strong and weak students apart poorly
 HARD_BELOW = 25.0       # facility (%) below the chance level of a four-option item
@@ -115,7 +117,7 @@ class StatisticsBuilder:
             return stats
         values = sorted(self.totals.items())
         stats.mean = sum(v * c for v, c in values) / n
-        stats.median = _median(values, n)
+        stats.median = weighted_median(values, n)
         stats.minimum, stats.maximum = values[0][0], values[-1][0]
         if n < 2:
             return stats
@@ -134,7 +136,7 @@ def _variance(table: Counter, n: int) -> float:
     return sum(c * (x - mean) ** 2 for (x, _), c in table.items()) / (n - 1)
 
 
-def _median(values: list[tuple[float, int]], n: int) -> float:
+def weighted_median(values: list[tuple[float, int]], n: int) -> float:
     # The student at (0-based) place i in order of total has the first value whose running count exceeds i.
     running = list(accumulate(count for _, count in values))
 
@@ -261,20 +263,67 @@ class FormAnalysis:
     items: list[ItemAnalysis]
 
 
-def analyse_run(run) -> list[FormAnalysis]:
+class FormTally:
+    """One form's counted rows as the analysis needs them: (outcome, total) pairs and totals.
+
+    Every outcome belongs to one item (each item has its own cache of outcomes), so one count
+    of (outcome, total) pairs gives both the answers chosen and the marks.
+    """
+
+    __slots__ = ("pairs", "totals")
+
+    def __init__(self) -> None:
+        self.pairs: Counter = Counter()
+        self.totals: Counter = Counter()
+
+    def add(self, result) -> None:
+        total = _key(result.points)
+        self.totals[total] += 1
+        self.pairs.update(zip(map(_counted_as, result.outcomes), repeat(total)))
+
+
+class AnalysisTally:
+    """What the item analysis keeps of a class, fed row by row (`add`): a few small tables per
+    form, whatever the number of rows. Only rows that count go in: graded, with answers, and
+    not a repeated student."""
+
+    def __init__(self) -> None:
+        self.forms: dict[str, FormTally] = {}
+        self.graded: set[str] = set()  # forms with a graded row, counted or not
+
+    def add(self, result) -> None:
+        if result.outcomes is None:
+            return
+        self.graded.add(result.form)
+        if result.counted:
+            tally = self.forms.get(result.form)
+            if tally is None:
+                tally = self.forms[result.form] = FormTally()
+            tally.add(result)
+
+    @classmethod
+    def of(cls, results: Iterable) -> AnalysisTally:
+        tally = cls()
+        for result in results:
+            tally.add(result)
+        return tally
+
+
+def analyse_run(run, tally: AnalysisTally | None = None) -> list[FormAnalysis]:
     """Item and form statistics of a graded class (`examkit.grade.GradeRun`), per form.
 
-    Only rows that count go in: graded, with answers, and not a repeated student. A voided
-    item keeps its row (flagged) but leaves the totals. Forms no row was graded on are left out
-    (a 10,000-form set sat by 30 students has 30 forms to analyse); `run.notes` says which.
+    `tally` is what a pass over the rows gathered; without it, `run.results` is tallied. A
+    voided item keeps its row (flagged) but leaves the totals. Forms no row was graded on are
+    left out (a 10,000-form set sat by 30 students has 30 forms to analyse); `run.notes` says which.
     """
-    return [_analyse_form(run, letter, keys) for letter, keys in _forms_sat(run).items()]
+    tally = tally or AnalysisTally.of(run.results)
+    return [_analyse_form(run, letter, keys, tally.forms.get(letter) or FormTally())
+            for letter, keys in _forms_sat(run, tally.graded).items()]
 
 
-def _forms_sat(run) -> dict[str, list]:
+def _forms_sat(run, graded: set[str]) -> dict[str, list]:
     """The compiled keys of every form some row was graded on; `run.notes` names the others."""
     # A form can be compiled without anyone sitting it (`--void item-id` compiles every form printing the item).
-    graded = {result.form for result in run.results if result.graded}
     sat = {letter: keys for letter, keys in run.keys.used().items() if letter in graded}
     unsat = [letter for letter in run.keys if letter not in sat]
     if unsat:
@@ -283,30 +332,22 @@ def _forms_sat(run) -> dict[str, list]:
     return sat
 
 
-def _analyse_form(run, letter: str, keys: list) -> FormAnalysis:
-    rows = [r for r in run.results if r.counted and r.form == letter]
+def _analyse_form(run, letter: str, keys: list, tally: FormTally) -> FormAnalysis:
     live = {i: n for n, i in enumerate(i for i, k in enumerate(keys) if not k.voided)}
-    # Every outcome belongs to one item (each item has its own cache of outcomes), so one
-    # count of (outcome, total) pairs gives both the answers chosen and the marks.
     item_of = {outcome: i for i, grader in enumerate(run.graders[letter]) for outcome in grader.cache.values()}
-    pairs: Counter = Counter()
-    totals: Counter = Counter()
-    for result in rows:
-        total = _key(result.points)
-        totals[total] += 1
-        pairs.update(zip(result.outcomes, repeat(total)))
     builder = StatisticsBuilder([keys[i].points for i in live])
-    builder.totals = totals
+    builder.totals = tally.totals
     per_item = [Counter() for _ in keys]
-    for (outcome, total), count in pairs.items():
+    for (outcome, total), count in tally.pairs.items():
         index = item_of[outcome]
         per_item[index][outcome] += count
         if index in live:
             builder.triples[(live[index], outcome.points, total)] += count
     stats = dict(zip(live, builder.items()))
+    students = sum(tally.totals.values())
     items = []
     for i, key in enumerate(keys):
-        item_stats = stats.get(i, ItemStatistics(len(rows), 0.0))
+        item_stats = stats.get(i, ItemStatistics(students, 0.0))
         choices = choice_counts(key, per_item[i])
         items.append(ItemAnalysis(letter, key.position, key.item_id, key.objective, key.type, key.item.stem,
                                   item_stats, choices, item_flags(key, item_stats, choices)))

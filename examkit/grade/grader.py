@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from pathlib import Path
+from typing import NamedTuple
 
 from ..bulk import collector_paused
 from ..errors import ExamkitError, Problem, display_path
@@ -112,6 +113,23 @@ class StudentResult:
         return 100.0 * self.points / self.max_points
 
 
+class RowSummary(NamedTuple):
+    """A row as summaries show it: where it is, who, which form, and why it is flagged.
+
+    What the duplicate check keeps of a student's first row, and a tally of each flagged row.
+    """
+
+    row: int  # its place among all input rows
+    source: str
+    student: str
+    form: str
+    reasons: list[str] | tuple[()]
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+
 @dataclass
 class GradeRun:
     """Everything a grading run produced, for the writers and the report."""
@@ -151,12 +169,20 @@ class Grader:
         # Every flagged and every blank outcome of a form, so a row is checked with one set operation.
         self.flagged_outcomes: LazyForms = LazyForms(forms, lambda letter: set())
         self.blank_outcomes: LazyForms = LazyForms(forms, lambda letter: set())
+        # The outcomes of the row at hand that joined those sets without being cached.
+        self.stray_outcomes: LazyForms = LazyForms(forms, lambda letter: [])
         self.graders = LazyForms(forms, lambda letter: [
-            ItemGrader(k, self.rules, self.flagged_outcomes[letter], self.blank_outcomes[letter])
+            ItemGrader(k, self.rules, self.flagged_outcomes[letter], self.blank_outcomes[letter],
+                       self.stray_outcomes[letter])
             for k in self.keys[letter]])
         self.caches = LazyForms(forms, lambda letter: [g.cache for g in self.graders[letter]])
         self.max_points = LazyForms(forms, lambda letter: sum(k.points for k in self.keys[letter] if not k.voided))
-        self._seen: dict[str, StudentResult] = {}
+        # Per student name, where it first appeared: a small record, not the row itself, so a
+        # streamed class of 100,000 keeps 100,000 small tuples rather than its results.
+        self._seen: dict[str, RowSummary] = {}
+        self.rows = 0  # rows graded so far: the number of the next one
+        # Row number of a student's first row -> that row with its reasons once a repeat is found.
+        self.repeated: dict[int, RowSummary] = {}
 
     # ----------------------------------------------------------------------- options
 
@@ -215,23 +241,32 @@ class Grader:
     # ----------------------------------------------------------------------- sheets
 
     def grade_sheet(self, sheet: Sheet) -> Iterator[StudentResult]:
-        """Grade the rows of one sheet as they are read."""
+        """Grade the rows of one sheet as they are read.
+
+        A repeated student is flagged on the spot; the row where that student first appeared
+        has usually gone by then (written, in a streamed run), so its flag waits in `repeated`.
+        """
         context = _SheetGrading(self, sheet)
         for source, cells in sheet.rows:
-            yield context.grade_row(source, cells)
+            result = context.grade_row(source, cells)
+            if result.outcomes is not None:
+                self._mark_duplicate(result)
+            self.rows += 1
+            yield result
 
-    def mark_duplicate(self, result: StudentResult) -> None:
+    def _mark_duplicate(self, result: StudentResult) -> None:
         name = " ".join(result.student.casefold().split())
         if not name:
             return
         first = self._seen.get(name)
         if first is None:
-            self._seen[name] = result
+            self._seen[name] = RowSummary(self.rows, result.source, result.student, result.form, result.reasons)
             return
         result.flag_first(f"duplicate student (also at {first.source})")
         result.counted = False
-        if not any(r.startswith("duplicate student") for r in first.reasons):
-            first.flag_first(f"duplicate student (also at {result.source})")
+        if first.row not in self.repeated:
+            self.repeated[first.row] = first._replace(
+                reasons=[f"duplicate student (also at {result.source})", *first.reasons])
 
 
 @dataclass
@@ -392,8 +427,6 @@ class _SheetGrading:
             self._score(result, letter, cells, reasons, extras)
         result.reasons = reasons or ()
         result.extras = extras or ()
-        if result.outcomes is not None:
-            self.grader.mark_duplicate(result)
         return result
 
     def _fit_width(self, cells: list[str], reasons: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
@@ -469,14 +502,20 @@ class _SheetGrading:
             if value.strip():
                 reasons.append(f'answer in a column that is not on form {letter}: "{column.label}" = {value!r}')
                 extras.append((column.label, value))
-        if not self.grader.flagged_outcomes[letter].isdisjoint(outcomes):
+        flagged, blank = self.grader.flagged_outcomes[letter], self.grader.blank_outcomes[letter]
+        if not flagged.isdisjoint(outcomes):
             for outcome, key in zip(outcomes, self.grader.keys[letter]):
                 if outcome.flag:
                     reasons.append(f"{REVIEW_REASON}{key.position}: {outcome.flag}")
-        answered = not self.grader.blank_outcomes[letter].issuperset(outcomes)
+        answered = not blank.issuperset(outcomes)
         if not answered:
             reasons.insert(0, "no answers")
         result.counted = answered
+        strays = self.grader.stray_outcomes[letter]
+        if strays:  # not cached: out of the sets again, or they would grow with the class
+            flagged.difference_update(strays)
+            blank.difference_update(strays)
+            strays.clear()
 
 
 def _cell(getter, cells: list[str]):
@@ -559,18 +598,38 @@ def _check_keys(letter: str, form_keys: list[ItemKey]) -> None:
 
 
 def grade_files(examset: ExamSet, paths: Iterable[Path], options: GradeOptions | None = None) -> GradeRun:
-    """Read and grade answer-sheet files; every row of every file comes back in input order."""
+    """Read and grade answer-sheet files; every row of every file comes back in input order.
+
+    The results are kept in memory (`run.results`); `examkit.grade.grade_and_write` grades a
+    class of any size in one pass into a results folder instead.
+    """
+    run, grader = open_run(examset, paths, options)
+    # A big class is millions of long-lived objects in no cycle: the cyclic collector's scans
+    # of them would cost more than the grading itself.
+    with collector_paused(keep=True):
+        for result in graded_rows(run, grader):
+            run.results.append(result)
+    for row, first in grader.repeated.items():
+        run.results[row].reasons = first.reasons
+    return run
+
+
+def open_run(examset: ExamSet, paths: Iterable[Path], options: GradeOptions | None = None) -> tuple[GradeRun, Grader]:
+    """A run with its sheets read (headers and columns understood) and no row graded yet."""
     options = options or GradeOptions()
     grader = Grader(examset, options)
     paths = list(paths)
     if not paths:
         raise ExamkitError(Problem("grade", None, "no answer-sheet files given; name at least one RESPONSES file"))
     sheets = [read_sheet(Path(p), examset, fmt=options.fmt, encoding=options.encoding) for p in paths]
-    results: list[StudentResult] = []
-    # A big class is millions of long-lived objects in no cycle: the cyclic collector's scans
-    # of them would cost more than the grading itself.
-    with collector_paused(keep=True):
-        for sheet in sheets:
-            results.extend(grader.grade_sheet(sheet))
+    return GradeRun(examset, grader.rules, options, grader.keys, sheets, [], grader.graders), grader
+
+
+def graded_rows(run: GradeRun, grader: Grader) -> Iterator[StudentResult]:
+    """Every row of the run's sheets, graded, in input order; then a check that every override was used.
+
+    The first row of a repeated student is flagged only in `grader.repeated`, after it went by.
+    """
+    for sheet in run.sheets:
+        yield from grader.grade_sheet(sheet)
     grader.overrides.check_used()
-    return GradeRun(examset, grader.rules, options, grader.keys, sheets, results, grader.graders)

@@ -15,18 +15,18 @@ from pathlib import Path
 
 from ..errors import ExamkitError, Problem, display_path
 from ..fileio import inside, safe_name
-from .grader import GradeRun
+from .grader import GradeRun, StudentResult
 from .results import ObjectiveColumns, Staging
 
 STUDENTS_DIR = "students"
 HANDOUT_SUFFIXES = (".html", ".pdf")
 
 
-def handout_names(run: GradeRun) -> dict[int, str]:
-    """index of a graded row in `run.results` -> its handout's file stem, unique whatever the case."""
+def handout_names(rows: list[StudentResult]) -> dict[int, str]:
+    """index of a graded row in `rows` -> its handout's file stem, unique whatever the case."""
     names: dict[int, str] = {}
     used: set[str] = set()
-    for index, result in enumerate(run.results):
+    for index, result in enumerate(rows):
         if not result.graded:
             continue
         base = safe_name(result.student or "unnamed")
@@ -42,10 +42,12 @@ def is_handout_name(name: str) -> bool:
     return name.endswith(HANDOUT_SUFFIXES) and not name.startswith(".")
 
 
-def stage_handouts(run: GradeRun, objectives: ObjectiveColumns, staging: Staging, *, names: dict[int, str],
+def stage_handouts(run: GradeRun, objectives: ObjectiveColumns, staging: Staging, *, rows: list[StudentResult],
+                   names: dict[int, str],
                    pdf: bool = False, jobs: int | None = None, templates_dir: Path | None = None,
                    progress: Callable[[int, int], None] | None = None) -> None:
-    """Write every graded student's handout into `staging` (a Staging of the students folder).
+    """Write the handout of every row `names` names (an index into `rows`) into `staging`, a
+    Staging of the students folder.
 
     `progress(done, total)` is called after each PDF (or, without PDFs, each HTML file).
     """
@@ -56,7 +58,7 @@ def stage_handouts(run: GradeRun, objectives: ObjectiveColumns, staging: Staging
     pages: list[tuple[str, str]] = []
     for count, (index, name) in enumerate(names.items(), start=1):
         target = inside(staging.folder, f"{name}.html")
-        html = render_template(env, HANDOUT_TEMPLATE, handout_context(run, objectives, run.results[index]))
+        html = render_template(env, HANDOUT_TEMPLATE, handout_context(run, objectives, rows[index]))
         with staging.open(target.name) as handle:
             handle.write(html)
         pages.append((name, html))

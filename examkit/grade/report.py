@@ -7,17 +7,19 @@ report is one self-contained file that opens offline and prints the same everywh
 
 from __future__ import annotations
 
-import statistics
+import math
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ExamkitError
 from ..numbers import fixed, format_number, percent
-from .analysis import UNRELIABLE, FormAnalysis
+from .analysis import UNRELIABLE, FormAnalysis, weighted_median
 from .grader import GradeRun, StudentResult
 from .key import ItemKey
 from .results import ObjectiveColumns, format_choices, scaled_and_result
 from .score import CORRECT, UNANSWERED, VOIDED, Outcome
+from .tally import ClassTally
 
 REPORT_TEMPLATE = "report.html.j2"
 HANDOUT_TEMPLATE = "handout.html.j2"
@@ -36,11 +38,12 @@ class Bar:
     height: float
 
 
-def histogram(percents: list[float]) -> dict:
-    """Bars of the score distribution in tenths (100% falls in the last bar), laid out for SVG."""
+def histogram(percents: Counter) -> dict:
+    """Bars of the score distribution in tenths (100% falls in the last bar), laid out for SVG;
+    `percents` counts the rows at each percentage."""
     counts = [0] * _BINS
-    for p in percents:
-        counts[min(_BINS - 1, max(0, int(p // 10)))] += 1
+    for p, rows in percents.items():
+        counts[min(_BINS - 1, max(0, int(p // 10)))] += rows
     top = max(counts) if counts and max(counts) else 1
     plot_w, plot_h = _CHART_W - 2 * _MARGIN, _CHART_H - _MARGIN - _AXIS
     step = plot_w / _BINS
@@ -105,44 +108,45 @@ def student_page(run: GradeRun, objectives: ObjectiveColumns, result: StudentRes
 
 
 def report_context(run: GradeRun, analyses: list[FormAnalysis], objectives: ObjectiveColumns | None = None,
-                   *, handouts: dict[int, str] | None = None) -> dict:
-    """Everything report.html shows, as plain data; `handouts` maps a row's index in
-    `run.results` to its handout's path relative to the report, for a link."""
+                   *, handouts: dict[int, str] | None = None, tally: ClassTally | None = None) -> dict:
+    """Everything report.html shows, as plain data. `tally` is what a pass over the rows kept
+    (without it, `run.results` is tallied); `handouts` maps a row's number to its handout's
+    path relative to the report, for a link. The class list needs the rows themselves: a
+    tally that outgrew its `keep` gives none."""
     from .analysis import RELIABLE_FROM
 
     objectives = objectives or ObjectiveColumns.of(run)
+    tally = tally or ClassTally.of(run, objectives)
     examset = run.examset
-    counted = [r for r in run.results if r.counted]
-    percents = [r.percent for r in counted if r.percent is not None]
     worst = _worst_items(analyses)
     return {
         "title": examset.title, "exam_title": examset.exam_title or examset.exam, "scoring": examset.scoring,
         "rules": _rules_applied(run),
-        "classlist": class_list(run, handouts or {}),
-        "summary": _class_summary(run, counted, percents), "chart": histogram(percents),
-        "objectives": _objective_rows(objectives, counted),
+        "classlist": class_list(run, tally.kept or [], handouts or {}),
+        "summary": _class_summary(tally), "chart": histogram(tally.percents),
+        "objectives": _objective_rows(objectives, tally.objective_points),
         "flagged": [{"student": r.student or "(no name)", "form": r.form, "source": r.source, "reasons": r.reasons}
-                    for r in run.results if r.flagged],
+                    for r in tally.flagged_rows],
         "worst": worst, "small_groups": any(i["unreliable"] for i in worst), "reliable_from": RELIABLE_FROM,
         "forms": [{"form": a.form, "test": a.test} for a in analyses],
         "sheets": [s.mapping() for s in run.sheets],
     }
 
 
-def class_list(run: GradeRun, handouts: dict[int, str]) -> list[dict]:
+def class_list(run: GradeRun, rows: list[StudentResult], handouts: dict[int, str]) -> list[dict]:
     """One line per input row, in input order: who, form, points, percent, scaled score, verdict,
     and how many answers wait for review (the sort keys are given raw for the page's script)."""
-    rows = []
-    for index, r in enumerate(run.results):
+    lines = []
+    for index, r in enumerate(rows):
         scaled, verdict = scaled_and_result(run, r)
         graded = r.points is not None
-        rows.append({"student": r.student or "(no name)", "form": r.form, "handout": handouts.get(index, ""),
-                     "points": f"{format_number(r.points)} / {format_number(r.max_points)}" if graded else "",
-                     "points_value": format_number(r.points) if graded else "",
-                     "percent": percent(r.percent) if graded else "", "percent_value": fixed(r.percent, 1) if graded else "",
-                     "scaled": scaled, "verdict": verdict, "status": r.status if graded else "not graded",
-                     "flags": r.flagged_answers, "flagged": r.flagged})
-    return rows
+        lines.append({"student": r.student or "(no name)", "form": r.form, "handout": handouts.get(index, ""),
+                      "points": f"{format_number(r.points)} / {format_number(r.max_points)}" if graded else "",
+                      "points_value": format_number(r.points) if graded else "",
+                      "percent": percent(r.percent) if graded else "", "percent_value": fixed(r.percent, 1) if graded else "",
+                      "scaled": scaled, "verdict": verdict, "status": r.status if graded else "not graded",
+                      "flags": r.flagged_answers, "flagged": r.flagged})
+    return lines
 
 
 def handout_context(run: GradeRun, objectives: ObjectiveColumns, result: StudentResult) -> dict:
@@ -157,33 +161,25 @@ def _rules_applied(run: GradeRun) -> dict:
             "threshold": run.options.threshold, "void": list(run.options.void), "accept": list(run.options.accept)}
 
 
-def _class_summary(run: GradeRun, counted: list[StudentResult], percents: list[float]) -> dict:
+def _class_summary(tally: ClassTally) -> dict:
     """Row counts and the spread of percentages over the students who count."""
-    summary = {
-        "rows": len(run.results), "graded": sum(1 for r in run.results if r.graded),
-        "counted": len(counted), "flagged": sum(1 for r in run.results if r.flagged),
-        "not_graded": sum(1 for r in run.results if not r.graded),
-        "mean": statistics.fmean(percents) if percents else None,
-        "median": statistics.median(percents) if percents else None,
-        "sd": statistics.stdev(percents) if len(percents) > 1 else None,
-        "low": min(percents) if percents else None, "high": max(percents) if percents else None,
-        "passed": None,
+    values = sorted(tally.percents.items())
+    n = sum(tally.percents.values())
+    mean = sum(v * c for v, c in values) / n if n else None
+    return {
+        "rows": tally.rows, "graded": tally.graded, "counted": tally.counted, "flagged": len(tally.flagged),
+        "not_graded": tally.rows - tally.graded,
+        "mean": mean, "median": weighted_median(values, n) if n else None,
+        "sd": math.sqrt(sum(c * (v - mean) ** 2 for v, c in values) / (n - 1)) if n > 1 else None,
+        "low": values[0][0] if n else None, "high": values[-1][0] if n else None,
+        "passed": tally.passed if tally.run.examset.scoring.pass_mark is not None else None,
     }
-    if run.examset.scoring.pass_mark is not None:
-        summary["passed"] = [scaled_and_result(run, r)[1] for r in counted].count("pass")
-    return summary
 
 
-def _objective_rows(objectives: ObjectiveColumns, counted: list[StudentResult]) -> list[dict]:
+def _objective_rows(objectives: ObjectiveColumns, points: list[list[float]]) -> list[dict]:
     """The class's percentage per objective: points earned over points available, summed over students."""
-    sums = [[0.0, 0.0] for _ in objectives.ids]
-    for r in counted:
-        for acc, score in zip(sums, objectives.scores(r)):
-            if score:
-                acc[0] += score[0]
-                acc[1] += score[1]
     return [{"id": oid, "title": objectives.titles[oid], "depth": oid.count("."),
-             "percent": 100 * got / total if total else None} for oid, (got, total) in zip(objectives.ids, sums)]
+             "percent": 100 * got / total if total else None} for oid, (got, total) in zip(objectives.ids, points)]
 
 
 def _worst_items(analyses: list[FormAnalysis]) -> list[dict]:
@@ -217,9 +213,10 @@ def render_template(env, name: str, context: dict) -> str:
 
 
 def render_report(run: GradeRun, analyses: list[FormAnalysis], objectives: ObjectiveColumns | None = None,
-                  *, templates_dir: Path | None = None, handouts: dict[int, str] | None = None) -> str:
+                  *, templates_dir: Path | None = None, handouts: dict[int, str] | None = None,
+                  tally: ClassTally | None = None) -> str:
     return render_template(report_environment(templates_dir), REPORT_TEMPLATE,
-                           report_context(run, analyses, objectives, handouts=handouts))
+                           report_context(run, analyses, objectives, handouts=handouts, tally=tally))
 
 
 def write_report_pdf(html: str, target: Path, templates_dir: Path | None = None) -> None:

@@ -13,14 +13,14 @@ import io
 import os
 import re
 import tempfile
-from dataclasses import dataclass
 from operator import attrgetter, itemgetter
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..fileio import ordinary_file_mode, remove_stale, spreadsheet_text
 from ..numbers import fixed, format_number
 from .analysis import FormAnalysis
-from .grader import GradeRun, StudentResult
+from .grader import GradeRun, RowSummary, StudentResult
 
 SCORES_FILE = "scores.csv"
 RESPONSES_FILE = "responses.csv"
@@ -85,44 +85,48 @@ class Staging:
 # --------------------------------------------------------------------------- objectives
 
 
-@dataclass
 class ObjectiveColumns:
-    """The objectives that get a subscore column, and which items of each form count for each."""
+    """The objectives that get a subscore column, and which items of each form count for each.
 
-    ids: list[str]
-    titles: dict[str, str]
-    members: dict[str, list[list[int]]]  # form -> per objective: indices of its live items
-    maxima: dict[str, list[float]]
+    The columns follow from the exam set and the voided items alone, never from which forms
+    were sat, so scores.csv's header can be written before the first row is graded.
+    """
 
-    def __post_init__(self) -> None:
-        # Per form and objective, a C-level picker of that objective's marks (None: no items).
-        self._pickers = {letter: [_picker(idx) if idx else None for idx in groups]
-                         for letter, groups in self.members.items()}
+    def __init__(self, ids: list[str], titles: dict[str, str], keys):
+        self.ids = ids
+        self.titles = titles
+        self._keys = keys  # form letter -> compiled keys (Grader.keys), built on first use
+        # Per form, built the first time a row of that form comes: (picker or None, max points) per objective.
+        self._forms: dict[str, list[tuple[object, float]]] = {}
 
     @classmethod
     def of(cls, run: GradeRun) -> ObjectiveColumns:
-        item_objectives = {item.objective for item in run.examset.items.values()}
+        examset = run.examset
+        item_objectives = {item.objective for item in examset.items.values()}
         # The exam set lists objectives in the order of the tree; any it lacks go last.
-        candidates = [*run.examset.objectives, *sorted(item_objectives - set(run.examset.objectives))]
+        candidates = [*examset.objectives, *sorted(item_objectives - set(examset.objectives))]
         ids = [o for o in candidates if any(_covers(o, i) for i in item_objectives)]
-        items = {o: {letter: [i for i, k in enumerate(keys) if not k.voided and _covers(o, k.objective)]
-                     for letter, keys in run.keys.used().items()} for o in ids}
-        ids = [o for o in ids if not _same_as_only_child(o, ids, items)]
-        members: dict[str, list[list[int]]] = {}
-        maxima: dict[str, list[float]] = {}
-        for letter, keys in run.keys.used().items():
-            members[letter] = [items[o][letter] for o in ids]
-            maxima[letter] = [sum(keys[i].points for i in idx) for idx in members[letter]]
-        titles = {o: run.examset.objectives.get(o, o) for o in ids}
-        return cls(ids, titles, members, maxima)
+        live = _live_objectives(run)
+        ids = [o for o in ids if not _same_as_only_child(o, ids, live)]
+        return cls(ids, {o: examset.objectives.get(o, o) for o in ids}, run.keys)
+
+    def _of_form(self, letter: str) -> list[tuple[object, float]]:
+        groups = self._forms.get(letter)
+        if groups is None:
+            keys = self._keys[letter]
+            groups = []
+            for objective in self.ids:
+                indices = [i for i, k in enumerate(keys) if not k.voided and _covers(objective, k.objective)]
+                groups.append((_picker(indices) if indices else None, sum(keys[i].points for i in indices)))
+            self._forms[letter] = groups
+        return groups
 
     def scores(self, result: StudentResult) -> list[tuple[float, float] | None]:
         """(points, max points) per objective for a graded row; None where the form has none of it."""
         if result.outcomes is None:
             return [None] * len(self.ids)
         marks = result.marks
-        return [(sum(pick(marks)), maximum) if pick and maximum else None
-                for pick, maximum in zip(self._pickers[result.form], self.maxima[result.form])]
+        return [(sum(pick(marks)), maximum) if pick and maximum else None for pick, maximum in self._of_form(result.form)]
 
 
 def _picker(indices: list[int]):
@@ -132,12 +136,21 @@ def _picker(indices: list[int]):
     return itemgetter(*indices)
 
 
-def _same_as_only_child(objective: str, ids: list[str], items: dict[str, dict[str, list[int]]]) -> bool:
-    """A parent with one child objective and no items of its own scores what the child does:
-    its column would only repeat the child's."""
+def _live_objectives(run: GradeRun) -> set[str]:
+    """The objectives of the items some form prints and grades (a voided item is not graded)."""
+    stored = run.examset.items
+    compiled = run.keys.used()  # voiding an item compiles every form that prints it
+    live = {k.objective for keys in compiled.values() for k in keys if not k.voided}
+    placed = {p.item for form in run.examset.forms if form.letter not in compiled for p in form.placements}
+    return live | {stored[item].objective for item in placed}
+
+
+def _same_as_only_child(objective: str, ids: list[str], live: set[str]) -> bool:
+    """A parent with one child objective and no live items of its own scores what the child
+    does on every form: its column would only repeat the child's."""
     below = [o for o in ids if o != objective and _covers(objective, o)]
     children = [o for o in below if not any(p != o and _covers(p, o) for p in below)]
-    return len(children) == 1 and items[children[0]] == items[objective]
+    return len(children) == 1 and all(_covers(children[0], o) for o in live if _covers(objective, o))
 
 
 def _covers(objective: str, item_objective: str) -> bool:
@@ -167,8 +180,11 @@ def scaled_and_result(run: GradeRun, result: StudentResult) -> tuple[str, str]:
     return scaled, verdict
 
 
+SCORE_COLUMNS = ("student", "form", "points", "max_points", "percent", "status", "reason")
+
+
 def score_header(run: GradeRun, objectives: ObjectiveColumns) -> list[str]:
-    header = ["student", "form", "points", "max_points", "percent", "status", "reason"]
+    header = list(SCORE_COLUMNS)
     if run.examset.scoring.scale:
         header.append("scaled_score")
     if run.examset.scoring.pass_mark is not None:
@@ -205,56 +221,97 @@ class ScoreRows:
             text = self._shares[score] = fixed(100 * score[0] / score[1], 1)
         return text
 
-    def row(self, result: StudentResult) -> list[str]:
+    def row(self, result: StudentResult, scores: list[tuple[float, float] | None]) -> list[str]:
+        """A row's cells; `scores` are its `ObjectiveColumns.scores`."""
         if result.points is None:
             extra = [""] * (int(self.scaled) + int(self.verdict))
             return [spreadsheet_text(result.student), spreadsheet_text(result.form), "", "", "", result.status,
                     spreadsheet_text(result.reason), *extra, *([""] * len(self.objectives.ids)),
                     spreadsheet_text(result.source)]
         totals, after = self._total(result)
-        shares = [self._share(s) for s in self.objectives.scores(result)]
+        shares = [self._share(s) for s in scores]
         return [spreadsheet_text(result.student), spreadsheet_text(result.form), *totals, result.status,
                 spreadsheet_text(result.reason), *after, *shares, spreadsheet_text(result.source)]
 
 
-def write_scores(run: GradeRun, staging: Staging, objectives: ObjectiveColumns | None = None) -> None:
-    objectives = objectives or ObjectiveColumns.of(run)
-    rows = ScoreRows(run, objectives)
-    with staging.open(SCORES_FILE) as handle:
-        writer = csv.writer(handle)
+class ScoresFile:
+    """scores.csv, a row as each result comes (`add(result, objective scores)`). The first row of a repeated student has
+    gone by when the repeat is found: `flag(repeated)` flags those rows in the closed file."""
+
+    def __init__(self, run: GradeRun, objectives: ObjectiveColumns, staging: Staging):
+        self.path = staging.reserve(SCORES_FILE)
+        self._handle = self.path.open("w", encoding="utf-8", newline="")
+        writer = csv.writer(self._handle)
         writer.writerow(score_header(run, objectives))
-        writer.writerows(map(rows.row, run.results))
+        rows = ScoreRows(run, objectives)
+        self.add = lambda result, scores: writer.writerow(rows.row(result, scores))
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def flag(self, repeated: Mapping[int, RowSummary]) -> None:
+        """Flag the rows `repeated` names (by row number) in the closed file."""
+        if repeated:
+            _flag_rows(self.path, repeated)
+
+
+def _flag_rows(path: Path, repeated: Mapping[int, RowSummary]) -> None:
+    """Rewrite scores.csv with the status and reason of the rows `repeated` names (by row number)."""
+    status, reason = SCORE_COLUMNS.index("status"), SCORE_COLUMNS.index("reason")
+    fd, tmp = tempfile.mkstemp(prefix=f".{SCORES_FILE}.", suffix=".tmp", dir=path.parent)
+    try:
+        with path.open(newline="", encoding="utf-8") as source, os.fdopen(fd, "w", encoding="utf-8", newline="") as target:
+            reader, writer = csv.reader(source), csv.writer(target)
+            writer.writerow(next(reader))
+            for row, cells in enumerate(reader):
+                first = repeated.get(row)
+                if first is not None:
+                    cells[status], cells[reason] = "flagged", spreadsheet_text(first.reason)
+                writer.writerow(cells)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 # --------------------------------------------------------------------------- responses
 
 
-def write_responses(run: GradeRun, staging: Staging) -> None:
-    buffer = io.StringIO()
-    encoder = csv.writer(buffer)
+class ResponsesFile:
+    """responses.csv, the rows of each result as it comes (`add`)."""
 
-    def encode(cells: list[str]) -> bytes:
-        buffer.seek(0)
-        buffer.truncate()
-        encoder.writerow(cells)
-        return buffer.getvalue().encode("utf-8")
+    def __init__(self, staging: Staging):
+        self._handle = staging.open(RESPONSES_FILE, binary=True)
+        buffer = io.StringIO()
+        encoder = csv.writer(buffer)
 
-    with staging.open(RESPONSES_FILE, binary=True) as handle:
-        handle.write(encode(RESPONSE_HEADER))
-        for result in run.results:
-            student, form = spreadsheet_text(result.student), spreadsheet_text(result.form)
-            if _NEEDS_QUOTES.search(student) or _NEEDS_QUOTES.search(form):
-                prefix = encode([student, form])[:-2] + b","
-            else:
-                prefix = f"{student},{form},".encode("utf-8")
-            if result.outcomes is not None:
-                # Each distinct answer's cells were encoded once; a row is one join.
-                handle.write(prefix + prefix.join(map(_line, result.outcomes)))
-            why = "; ".join(r for r in result.reasons if not r.startswith("position ")) if result.outcomes is None else ""
-            for label, value in result.extras:
-                note = f'not graded: column "{label}"' + (f" ({why})" if why else "")
-                handle.write(prefix + encode(["", "", "", "", spreadsheet_text(value), "", "not graded", "", "", "",
-                                              spreadsheet_text(note)]))
+        def encode(cells: list[str]) -> bytes:
+            buffer.seek(0)
+            buffer.truncate()
+            encoder.writerow(cells)
+            return buffer.getvalue().encode("utf-8")
+
+        self._encode = encode
+        self._handle.write(encode(RESPONSE_HEADER))
+
+    def add(self, result: StudentResult) -> None:
+        handle, encode = self._handle, self._encode
+        student, form = spreadsheet_text(result.student), spreadsheet_text(result.form)
+        if _NEEDS_QUOTES.search(student) or _NEEDS_QUOTES.search(form):
+            prefix = encode([student, form])[:-2] + b","
+        else:
+            prefix = f"{student},{form},".encode("utf-8")
+        if result.outcomes is not None:
+            # Each distinct answer's cells were encoded once; a row is one join.
+            handle.write(prefix + prefix.join(map(_line, result.outcomes)))
+        why = "; ".join(r for r in result.reasons if not r.startswith("position ")) if result.outcomes is None else ""
+        for label, value in result.extras:
+            note = f'not graded: column "{label}"' + (f" ({why})" if why else "")
+            handle.write(prefix + encode(["", "", "", "", spreadsheet_text(value), "", "not graded", "", "", "",
+                                          spreadsheet_text(note)]))
+
+    def close(self) -> None:
+        self._handle.close()
 
 
 # --------------------------------------------------------------------------- item analysis

@@ -3,13 +3,14 @@
 `ItemGrader(key, rules)(cell)` returns an `Outcome`: what the student wrote, how it was read,
 the points it earns and any flag. Outcomes are cached per distinct cell, because real answer
 columns repeat the same few values over and over; a class of 100,000 reads each distinct
-answer once.
+answer once, up to CACHE_LIMIT of them per item. Past that, a new cell is read each time it
+comes (typos seldom come twice) and counted, for the item analysis, under a kept outcome of
+the same reading, so the memory grading takes stops growing however large the class.
 """
 
 from __future__ import annotations
 
 import csv
-import functools
 import io
 from dataclasses import dataclass
 
@@ -21,6 +22,11 @@ from .notation import ANSWER, BLANK, Reading, notation, read_answer
 from .numeric import close
 
 PARTIAL_TYPES = ("multiple", "matching", "ordering")
+# Distinct cells remembered per item: the common answers come first, long before this many.
+CACHE_LIMIT = 500
+# How answers read past CACHE_LIMIT that have no fixed set of readings (typed texts that match
+# no accepted answer, numbers) are counted in the item analysis.
+OTHER_ANSWERS, OTHER_RIGHT_ANSWERS = "(other answers)", "(other right answers)"
 # The `result` column of responses.csv.
 CORRECT, PARTIAL, WRONG, UNANSWERED, REVIEW, VOIDED = "correct", "partial", "wrong", "blank", "review", "voided"
 # The `method` column of an answer the teacher settled (--override).
@@ -68,7 +74,6 @@ def credit(key: ItemKey, value: object, rules: Rules) -> float:
     return len(right_pairs) / (max(len(key.correct), len(value)) - 1)
 
 
-@functools.lru_cache(maxsize=65536)
 @dataclass(frozen=True, slots=True, eq=False)
 class Outcome:
     """The audit record of one response to one item (shared by every student who wrote the same).
@@ -86,30 +91,51 @@ class Outcome:
     value: object
     line: bytes  # this record as UTF-8 CSV cells from `position` on, ready to follow "student,form,"
     blank: bool = False
+    # The outcome the item analysis counts this one as: itself, or for a cell read past
+    # CACHE_LIMIT, a kept outcome of the same reading. Set once, right after it is made.
+    counted_as: Outcome | None = None
 
     @property
     def full(self) -> bool:
         return self.result == CORRECT
 
 
+def _count_as(outcome: Outcome, target: Outcome) -> None:
+    object.__setattr__(outcome, "counted_as", target)  # frozen against changes to the record, not this link
+
+
 class OutcomeCache(dict):
-    """cell -> Outcome; a cell not seen before is graded on first lookup (`cache[cell]`)."""
+    """cell -> Outcome; a cell not seen before is graded on first lookup (`cache[cell]`).
 
-    __slots__ = ("grade", "flagged", "blank")
+    Past `limit` cells a new one is graded and returned without being kept. If it is flagged
+    or blank it still joins the row tests' sets, and `strays` until the row is done with it.
+    """
 
-    def __init__(self, grade, flagged: set | None = None, blank: set | None = None):
+    __slots__ = ("grader", "flagged", "blank", "strays", "limit")
+
+    def __init__(self, grader: ItemGrader, flagged: set | None = None, blank: set | None = None,
+                 strays: list | None = None, limit: int | None = None):
         super().__init__()
-        self.grade = grade
+        self.grader = grader
         # Sets that may be shared by the caches of one form, to test a whole row at once.
         self.flagged: set[Outcome] = set() if flagged is None else flagged
         self.blank: set[Outcome] = set() if blank is None else blank
+        self.strays: list[Outcome] = [] if strays is None else strays
+        self.limit = CACHE_LIMIT if limit is None else limit
 
     def __missing__(self, cell):
-        outcome = self[cell] = self.grade(cell)
-        if outcome.flag:
-            self.flagged.add(outcome)
-        if outcome.blank:
-            self.blank.add(outcome)
+        outcome = self.grader.grade(cell)
+        kept = len(self) < self.limit
+        if kept:
+            self[cell] = outcome
+            _count_as(outcome, outcome)
+        else:
+            _count_as(outcome, self.grader.counted_under(outcome))
+        for flagged, group in ((outcome.flag, self.flagged), (outcome.blank, self.blank)):
+            if flagged and outcome not in group:
+                group.add(outcome)
+                if not kept:
+                    self.strays.append(outcome)
         return outcome
 
 
@@ -118,10 +144,11 @@ class ItemGrader:
 
     __slots__ = ("key", "rules", "cache", "_prefix", "_buffer", "_writer")
 
-    def __init__(self, key: ItemKey, rules: Rules, flagged: set | None = None, blank: set | None = None):
+    def __init__(self, key: ItemKey, rules: Rules, flagged: set | None = None, blank: set | None = None,
+                 strays: list | None = None):
         self.key = key
         self.rules = rules
-        self.cache = OutcomeCache(self.grade, flagged, blank)
+        self.cache = OutcomeCache(self, flagged, blank, strays)
         self._prefix = [str(key.position), key.item_id, key.objective, key.type]
         self._buffer = io.StringIO()
         self._writer = csv.writer(self._buffer)
@@ -159,7 +186,33 @@ class ItemGrader:
             return decided
         settled = self.cache[memo] = self._record(display_cell(cell), decided.answer, TEACHER_OVERRIDE, decided.result,
                                                   decided.points, decided.max_points, "", decided.value, decided.blank)
+        _count_as(settled, settled)
         return settled
+
+    def counted_under(self, outcome: Outcome) -> Outcome:
+        """The kept outcome a cell read past the cache's limit is counted as: the first of its
+        reading (the same letters, order or accepted answer, result and points), itself kept
+        under a key no cell can be. Readings without a fixed set (typed texts that match no
+        accepted answer, numbers) share one outcome per result, labelled OTHER_ANSWERS."""
+        if outcome.blank or outcome.result == REVIEW or outcome.value is None:
+            reading: tuple = (outcome.blank, outcome.result, outcome.points)
+        elif self.key.type in ("single", "multiple", "matching", "ordering"):
+            reading = (outcome.value, outcome.result, outcome.points)
+        elif self.key.type == "short" and outcome.value[0] is not None:
+            reading = (outcome.answer, outcome.result, outcome.points)
+        else:
+            reading = (OTHER_ANSWERS, outcome.result, outcome.points)
+        memo = ("counted as", reading)
+        kept = self.cache.get(memo)
+        if kept is None:
+            kept = outcome
+            if reading[0] == OTHER_ANSWERS:
+                label = OTHER_RIGHT_ANSWERS if outcome.result == CORRECT else OTHER_ANSWERS
+                kept = self._record("", label, "", outcome.result, outcome.points, outcome.max_points, "",
+                                    outcome.value, False)
+            self.cache[memo] = kept
+            _count_as(kept, kept)
+        return kept
 
     def _record(self, raw: str, answer: str, method: str, result: str, points: float, max_points: float,
                 flag: str, value: object, blank: bool) -> Outcome:
