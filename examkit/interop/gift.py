@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ..errors import Problem
+from .category import course_category, moodle_category, split_category
 from .fractions import allowed, listing, penalty_share, percent, share_of
 from .model import Choice, Package, Pair, Question, Skipped, general_feedback
 from .text import plain, with_case
@@ -64,9 +65,9 @@ def export(package: Package, partial: frozenset[str] = frozenset()) -> tuple[str
     for quiz in package.quizzes:
         current = None
         for q in quiz.questions:
-            path = [package.exam_id, quiz.title] if package.from_examset else [package.exam_id, *q.category]
+            path = moodle_category(package, quiz, q)
             if path != current:
-                out += ["$CATEGORY: " + "/".join(["$course$", *(p.replace("/", "//") for p in path)]), ""]
+                out += ["$CATEGORY: " + course_category(path), ""]
                 current = path
             out += [f"// {q.objective}" + (f" [{', '.join(q.tags)}]" if q.tags else ""), *question_text(q), ""]
     return "\n".join(out), []
@@ -119,8 +120,6 @@ def read(data: bytes, shown: str) -> tuple[list[Question], list[Skipped], list[P
         return [], [], [problem]
     questions, skipped, problems = [], [], []
     category: list[str] = []
-    from .moodle import split_category
-
     for line, block in blocks(text):
         if block.lstrip().startswith("$CATEGORY:"):
             first, _, rest = block.partition("\n")
