@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from statistics import mean
 
 from ..errors import ExamkitError
-from ..models import ITEM_TYPES
+from ..models import DIFFICULTIES, ITEM_TYPES
 from .load import Bank
 
 LONG_KEY_RATIO = 1.5
@@ -557,7 +557,7 @@ def bank_stats(bank: Bank) -> dict:
     return {
         "items": n,
         "types": {t: sum(i.type == t for i in bank.items) for t in ITEM_TYPES},
-        "difficulty": {d: c for d in ("easy", "medium", "hard") if (c := sum(i.difficulty == d for i in bank.items))},
+        "difficulty": {d: c for d in DIFFICULTIES if (c := sum(i.difficulty == d for i in bank.items))},
         "scenario_share": sum(i.style == "scenario" for i in bank.items) / n if n else 0.0,
         "key_longest_share": longest / len(singles) if singles else None,
         "key_longest_chance": mean(1 / len(i.options) for i in singles) if singles else None,

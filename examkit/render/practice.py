@@ -29,14 +29,6 @@ DEFAULT_DRAW = 20
 LABEL_LENGTH = 90
 
 
-class _PoolPlan(DrawPlan):
-    """The generator's draw plan, minus its refusal of a thin bank: the page draws as far as the
-    pool allows, and says so, instead of refusing to be built."""
-
-    def _check_supply(self, item_needs) -> None:
-        return None
-
-
 def plain_text(markdown_text: str) -> str:
     """Bank Markdown as a reader sees it, without tags (for labels set with textContent)."""
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", str(render_markdown(markdown_text)))).split())
@@ -149,7 +141,9 @@ def practice_data(bank, blueprint: Blueprint) -> dict:
     """Everything the page's script needs: items with keys, units, quotas and scoring rules."""
     from ..generate.blueprint import resolve_quotas
 
-    plan = _PoolPlan(bank, blueprint, resolve_quotas(blueprint))
+    # The generator's draw plan, minus its refusal of a thin bank: the page draws as far as the
+    # pool allows, and says so, instead of refusing to be built.
+    plan = DrawPlan.for_blueprint(bank, blueprint, resolve_quotas(blueprint), check_supply=False)
     if not plan.items:
         raise ExamkitError(Problem(blueprint.location, None, "no bank item fits this blueprint; "
                                    "check its objectives and types against `examkit list`"))
