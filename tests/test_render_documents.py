@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,6 +27,7 @@ from tests.fixtures.render.support import (
     assert_cases_boxed_once,
     assert_form_printed,
     copy_fixture,
+    norm,
     plain,
     read_key_csv,
 )
@@ -194,6 +197,20 @@ def test_sheet_pdf_prints_each_bubble_letter_where_the_layout_says(rendered):
     numbers = [text for text, _, _ in runs if text.isdigit()]
     for row in layout["pages"][0]["items"]:
         assert str(row["position"]) in numbers
+
+
+def test_the_pdf_and_html_sheets_print_the_same_marking_instructions(rendered):
+    """One wording for both sheets (they drifted once: "as the item says" on one, "as the row
+    says" on the other), with a line for each item type the form holds; a multiple-response row
+    carries its own "choose N" note, so the line points at the row."""
+    html_sheet = (rendered / "sheet-A.html").read_text(encoding="utf-8")
+    box = html_sheet.split('class="sheet-instructions"', 1)[1].split("</ul>", 1)[0]
+    html_lines = [norm(html.unescape(re.sub(r"<[^>]+>", " ", li))) for li in re.findall(r"<li>(.*?)</li>", box, re.S)]
+    pdf_text = PdfText(rendered / "sheet-A.pdf").pages[0]
+    pdf_box = pdf_text.split("HOW TO MARK THIS SHEET", 1)[1].split(" right ", 1)[0]
+    assert pdf_box.strip() == " ".join(html_lines)
+    assert len(html_lines) == 2 + len({i.type for i in EXAMSET.form("A").items} - {"single"}) + 1
+    assert "Multiple response: fill as many bubbles as the row says (“choose 2”)." in html_lines
 
 
 def _gray_page(pdf: Path, dpi: int) -> tuple[int, int, bytes]:

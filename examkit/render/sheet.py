@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
@@ -180,6 +180,27 @@ GRID_KINDS: dict[str, Callable[[FormItem], Grid]] = {
     "ordering": _ordering_grid,
     "numeric": _number_grid,
 }
+
+
+def instructions(types: Collection[str]) -> tuple[str, ...]:
+    """How to mark the sheet, one line each, for the item types on the form: the one wording both
+    the HTML sheet (templates/sheet.html.j2) and the drawn PDF sheet (sheetpdf.py) print, so they
+    cannot drift apart. Each line describes the rows GRID_KINDS gives that type."""
+    lines = ["Use a dark pen or a soft pencil. Fill the bubble completely, not a tick, cross or dot.",
+             "Write your student ID in the boxes, one digit per box, then fill the matching bubble below each digit."]
+    if "multiple" in types:  # the row's note says how many
+        lines.append("Multiple response: fill as many bubbles as the row says (\u201cchoose 2\u201d).")
+    if "matching" in types:
+        lines.append("Matching: one bubble per numbered row, the letter of its response.")
+    if "ordering" in types:
+        lines.append("Ordering: one bubble per row, the step that comes 1st, 2nd, and so on.")
+    if "short" in types:
+        lines.append("Short answer: print your answer clearly inside its box.")
+    if "numeric" in types:
+        lines.append("Number: write it one character per column, left to right, and fill the bubble of each "
+                     "(a digit or the point).")
+    lines.append("Erase changes cleanly. Do not write on the black squares or the code.")
+    return tuple(lines)
 
 
 def ordinal(n: int) -> str:
