@@ -213,6 +213,20 @@ def test_the_pdf_and_html_sheets_print_the_same_marking_instructions(rendered):
     assert "Multiple response: fill as many bubbles as the row says (“choose 2”)." in html_lines
 
 
+def test_the_booklet_says_to_mark_the_rows_the_answer_sheet_has(rendered):
+    """Answers go on the answer sheet, whose matching and ordering rows are bubbles, so the
+    booklet's line for a type says how the sheet's row is marked, in the sheet's own words (it
+    used to tell students to write letters in boxes, which nobody reads)."""
+    booklet = PdfText(rendered / "exam-A.pdf").pages[0]
+    sheet_text = PdfText(rendered / "sheet-A.pdf").pages[0]
+    assert {"matching", "ordering", "short"} <= {i.type for i in EXAMSET.form("A").items}
+    for name in ("Matching", "Ordering", "Short answer"):
+        how = re.search(rf"{name}: ([^.]*\.)", sheet_text)[1]
+        assert f"{name}: on the answer sheet, {how}" in booklet
+    assert "write the letter" not in booklet and "in the box" not in booklet
+    assert "The boxes and lines in this booklet are for your working: only the answer sheet is marked." in booklet
+
+
 def _gray_page(pdf: Path, dpi: int) -> tuple[int, int, bytes]:
     out = subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", "1", "-l", "1", str(pdf)],
                          check=True, capture_output=True).stdout

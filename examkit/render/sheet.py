@@ -182,25 +182,27 @@ GRID_KINDS: dict[str, Callable[[FormItem], Grid]] = {
 }
 
 
+# How the row of each type is marked (the rows GRID_KINDS builds; a short answer's box), in the
+# words of both the sheet's instructions and the exam booklet's, so the booklet never asks for
+# something the sheet does not offer. A single-choice row needs no more than "fill the bubble".
+HOW_TO_MARK = {
+    "multiple": ("Multiple response", "fill as many bubbles as the row says (\u201cchoose 2\u201d)"),  # the row's note
+    "matching": ("Matching", "one bubble per numbered row, the letter of its response"),
+    "ordering": ("Ordering", "one bubble per row, the step that comes 1st, 2nd, and so on"),
+    "short": ("Short answer", "print your answer clearly inside its box"),
+    "numeric": ("Number", "write it one character per column, left to right, and fill the bubble of each "
+                          "(a digit or the point)"),
+}
+
+
 def instructions(types: Collection[str]) -> tuple[str, ...]:
     """How to mark the sheet, one line each, for the item types on the form: the one wording both
     the HTML sheet (templates/sheet.html.j2) and the drawn PDF sheet (sheetpdf.py) print, so they
-    cannot drift apart. Each line describes the rows GRID_KINDS gives that type."""
-    lines = ["Use a dark pen or a soft pencil. Fill the bubble completely, not a tick, cross or dot.",
-             "Write your student ID in the boxes, one digit per box, then fill the matching bubble below each digit."]
-    if "multiple" in types:  # the row's note says how many
-        lines.append("Multiple response: fill as many bubbles as the row says (\u201cchoose 2\u201d).")
-    if "matching" in types:
-        lines.append("Matching: one bubble per numbered row, the letter of its response.")
-    if "ordering" in types:
-        lines.append("Ordering: one bubble per row, the step that comes 1st, 2nd, and so on.")
-    if "short" in types:
-        lines.append("Short answer: print your answer clearly inside its box.")
-    if "numeric" in types:
-        lines.append("Number: write it one character per column, left to right, and fill the bubble of each "
-                     "(a digit or the point).")
-    lines.append("Erase changes cleanly. Do not write on the black squares or the code.")
-    return tuple(lines)
+    cannot drift apart."""
+    return ("Use a dark pen or a soft pencil. Fill the bubble completely, not a tick, cross or dot.",
+            "Write your student ID in the boxes, one digit per box, then fill the matching bubble below each digit.",
+            *(f"{name}: {how}." for kind, (name, how) in HOW_TO_MARK.items() if kind in types),
+            "Erase changes cleanly. Do not write on the black squares or the code.")
 
 
 def ordinal(n: int) -> str:
