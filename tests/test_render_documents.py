@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import json
+import multiprocessing
+import os
 import re
 import shutil
 import subprocess
@@ -292,6 +294,27 @@ def test_html_pages_are_self_contained(rendered):
             assert needle not in page, f"{path.name} refers outside itself: {needle}"
     exam = (rendered / "exam-A.html").read_text(encoding="utf-8")
     assert plain(EXAMSET.form("A").items[0].stem) in exam
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers are spawned here")
+def test_forked_workers_use_what_the_parent_prepared(tmp_path, monkeypatch):
+    """Each worker used to read examset.json again and set up its own templates; forked, it has
+    the parent's already. A worker that calls prepare() leaves a mark."""
+    from examkit.render import batch
+
+    parent, marks = os.getpid(), tmp_path / "marks"
+    marks.mkdir()
+    real = batch.prepare
+
+    def prepare(*args):
+        if os.getpid() != parent:
+            (marks / str(os.getpid())).touch()
+        return real(*args)
+
+    monkeypatch.setattr(batch, "prepare", prepare)
+    report = render_folder(copy_fixture(tmp_path / "exam"), only=("sheet",), formats=("html",), jobs=2)
+    assert report.workers == 2 and len(report.written) == 4
+    assert list(marks.iterdir()) == []
 
 
 def test_rendering_is_deterministic_and_independent_of_jobs(rendered, tmp_path):
