@@ -272,6 +272,17 @@ def test_moodle_numerical_with_tolerance_is_left_out(here):
     assert [(i.type, i.answers) for i in report.bank.items] == [("short", ["12"])]
 
 
+def test_a_question_the_bank_models_refuse_is_explained_as_the_bank_loader_would(here):
+    """Two weighted keys make a multiple-response question with two options; the bank wants three:
+    the reason reads like `examkit validate`'s (what is wrong; what to do), not pydantic's wording."""
+    (here / "two.gift").write_text("::two-keys::Which two are primes? {\n\t~%50%Two\n\t~%50%Three\n}\n\n"
+                                   "::ok::Pick one {\n\t=Yes\n\t~No\n}\n")
+    report = examkit.import_lms(Path("two.gift"), here / "out")
+    assert [str(s) for s in report.skipped] == [
+        "two.gift:1: question 'two-keys' not imported: 'options' needs at least 3 entries; add them"]
+    assert [i.id for i in report.bank.items] == ["ok"]
+
+
 def test_xml_entities_are_refused(here):
     """A 'billion laughs' file declares entities that expand to gigabytes; none are read."""
     (here / "laughs.xml").write_text(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import json
+import multiprocessing
+import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,6 +29,7 @@ from tests.fixtures.render.support import (
     assert_cases_boxed_once,
     assert_form_printed,
     copy_fixture,
+    norm,
     plain,
     read_key_csv,
 )
@@ -196,6 +201,34 @@ def test_sheet_pdf_prints_each_bubble_letter_where_the_layout_says(rendered):
         assert str(row["position"]) in numbers
 
 
+def test_the_pdf_and_html_sheets_print_the_same_marking_instructions(rendered):
+    """One wording for both sheets (they drifted once: "as the item says" on one, "as the row
+    says" on the other), with a line for each item type the form holds; a multiple-response row
+    carries its own "choose N" note, so the line points at the row."""
+    html_sheet = (rendered / "sheet-A.html").read_text(encoding="utf-8")
+    box = html_sheet.split('class="sheet-instructions"', 1)[1].split("</ul>", 1)[0]
+    html_lines = [norm(html.unescape(re.sub(r"<[^>]+>", " ", li))) for li in re.findall(r"<li>(.*?)</li>", box, re.S)]
+    pdf_text = PdfText(rendered / "sheet-A.pdf").pages[0]
+    pdf_box = pdf_text.split("HOW TO MARK THIS SHEET", 1)[1].split(" right ", 1)[0]
+    assert pdf_box.strip() == " ".join(html_lines)
+    assert len(html_lines) == 2 + len({i.type for i in EXAMSET.form("A").items} - {"single"}) + 1
+    assert "Multiple response: fill as many bubbles as the row says (“choose 2”)." in html_lines
+
+
+def test_the_booklet_says_to_mark_the_rows_the_answer_sheet_has(rendered):
+    """Answers go on the answer sheet, whose matching and ordering rows are bubbles, so the
+    booklet's line for a type says how the sheet's row is marked, in the sheet's own words (it
+    used to tell students to write letters in boxes, which nobody reads)."""
+    booklet = PdfText(rendered / "exam-A.pdf").pages[0]
+    sheet_text = PdfText(rendered / "sheet-A.pdf").pages[0]
+    assert {"matching", "ordering", "short"} <= {i.type for i in EXAMSET.form("A").items}
+    for name in ("Matching", "Ordering", "Short answer"):
+        how = re.search(rf"{name}: ([^.]*\.)", sheet_text)[1]
+        assert f"{name}: on the answer sheet, {how}" in booklet
+    assert "write the letter" not in booklet and "in the box" not in booklet
+    assert "The boxes and lines in this booklet are for your working: only the answer sheet is marked." in booklet
+
+
 def _gray_page(pdf: Path, dpi: int) -> tuple[int, int, bytes]:
     out = subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", "1", "-l", "1", str(pdf)],
                          check=True, capture_output=True).stdout
@@ -261,6 +294,27 @@ def test_html_pages_are_self_contained(rendered):
             assert needle not in page, f"{path.name} refers outside itself: {needle}"
     exam = (rendered / "exam-A.html").read_text(encoding="utf-8")
     assert plain(EXAMSET.form("A").items[0].stem) in exam
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="workers are spawned here")
+def test_forked_workers_use_what_the_parent_prepared(tmp_path, monkeypatch):
+    """Each worker used to read examset.json again and set up its own templates; forked, it has
+    the parent's already. A worker that calls prepare() leaves a mark."""
+    from examkit.render import batch
+
+    parent, marks = os.getpid(), tmp_path / "marks"
+    marks.mkdir()
+    real = batch.prepare
+
+    def prepare(*args):
+        if os.getpid() != parent:
+            (marks / str(os.getpid())).touch()
+        return real(*args)
+
+    monkeypatch.setattr(batch, "prepare", prepare)
+    report = render_folder(copy_fixture(tmp_path / "exam"), only=("sheet",), formats=("html",), jobs=2)
+    assert report.workers == 2 and len(report.written) == 4
+    assert list(marks.iterdir()) == []
 
 
 def test_rendering_is_deterministic_and_independent_of_jobs(rendered, tmp_path):

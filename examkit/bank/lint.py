@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from statistics import mean
 
 from ..errors import ExamkitError
-from ..models import ITEM_TYPES
+from ..models import DIFFICULTIES, ITEM_TYPES
 from .load import Bank
 
 LONG_KEY_RATIO = 1.5
@@ -487,10 +487,11 @@ def scenario_shares(bank: Bank) -> dict[str, float]:
     return {oid: scenarios[oid] / totals[oid] if totals[oid] else 0.0 for oid in in_scope(bank)}
 
 
-def _coverage_findings(bank: Bank) -> Iterator[Finding]:
+def _coverage_findings(bank: Bank, shares: dict[str, float]) -> Iterator[Finding]:
+    """`shares`: scenario_shares(bank), computed once per lint."""
     aim = bank.exam.scenario_aim
     if aim is not None:
-        for oid, share in scenario_shares(bank).items():
+        for oid, share in shares.items():
             if share * 100 < aim:
                 yield Finding("warning", "scenario-share",
                               f"objective '{oid}': {share:.0%} of its items are decision scenarios, "
@@ -523,8 +524,8 @@ def lint_bank(bank: Bank) -> LintReport:
                            f"stem is {score:.0f}% similar to item '{first}' ({bank.locations[first].path}:"
                            f"{bank.locations[first].line}); vary one of them", loc.path, loc.line, second))
     report.add_all(_bank_rule_findings(bank))
-    report.add_all(_coverage_findings(bank))
     report.stats = bank_stats(bank)
+    report.add_all(_coverage_findings(bank, report.stats["decision_scenarios"]))
     report.add_all(_key_length_tell(report.stats))
     return report
 
@@ -556,7 +557,7 @@ def bank_stats(bank: Bank) -> dict:
     return {
         "items": n,
         "types": {t: sum(i.type == t for i in bank.items) for t in ITEM_TYPES},
-        "difficulty": {d: c for d in ("easy", "medium", "hard") if (c := sum(i.difficulty == d for i in bank.items))},
+        "difficulty": {d: c for d in DIFFICULTIES if (c := sum(i.difficulty == d for i in bank.items))},
         "scenario_share": sum(i.style == "scenario" for i in bank.items) / n if n else 0.0,
         "key_longest_share": longest / len(singles) if singles else None,
         "key_longest_chance": mean(1 / len(i.options) for i in singles) if singles else None,
@@ -567,11 +568,11 @@ def bank_stats(bank: Bank) -> dict:
     }
 
 
-def coverage_tables(bank: Bank) -> str:
-    """The objective-by-type matrix and the concept counts, as plain-text tables."""
+def coverage_tables(bank: Bank, shares: dict[str, float]) -> str:
+    """The objective-by-type matrix and the concept counts, as plain-text tables; `shares`:
+    scenario_shares(bank), as lint_bank put them in its report's stats."""
     by_objective, by_concept = coverage(bank)
     titles = {c.id: c.title for c in bank.exam.concepts}
-    shares = scenario_shares(bank)
     head = "".join(f"{t:>10}" for t in ITEM_TYPES) + f"{'total':>8}"
     lines = ["", f"{'objective':<18}{head}{'scenarios':>11}"]
     for oid, counts in by_objective.items():

@@ -61,7 +61,7 @@ def lint_command(paths: tuple[Path, ...], fmt: str, coverage: bool) -> None:
             click.echo(str(finding), err=finding.severity == "error")
         click.echo(report.summary() if bank else f"{len(report.errors)} error(s): the bank does not validate")
         if coverage:
-            click.echo(coverage_tables(bank))
+            click.echo(coverage_tables(bank, report.stats["decision_scenarios"]))
     if report.errors:
         raise SystemExit(1)
 

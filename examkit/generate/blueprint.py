@@ -13,10 +13,9 @@ from pathlib import Path
 
 from ..bank.yamlfile import LineDict, line_of, load_yaml, validate
 from ..errors import ExamkitError, Problem, display_path
-from ..models import ITEM_TYPES, MAX_ITEMS, Blueprint, Difficulty
+from ..models import DIFFICULTIES, ITEM_TYPES, MAX_ITEMS, Blueprint
 
 DEFAULT_BLUEPRINT = "aif-c01-task-2.1-practice.yaml"
-DIFFICULTIES: tuple[Difficulty, ...] = ("easy", "medium", "hard")
 
 @dataclass(frozen=True)
 class Quotas:

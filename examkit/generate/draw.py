@@ -18,11 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import ExamkitError, Problem
-from ..models import ITEM_TYPES, Blueprint
+from ..models import DIFFICULTIES, ITEM_TYPES, Blueprint
 from .blueprint import Quotas
 
 MAX_ATTEMPTS = 200
-DIFFICULTY_ORDER = ("easy", "medium", "hard")
 Random = Callable[[], float]
 Cell = tuple[str, str, str]  # (blueprint objective, type, difficulty)
 
@@ -46,27 +45,45 @@ class Unit:
 
 
 class DrawPlan:
-    """The eligible items of a bank under a blueprint, cut into units, and the quotas of a form."""
+    """The eligible items of a bank under a blueprint, cut into units, and the quotas of a form.
 
-    def __init__(self, bank, blueprint: Blueprint, quotas: Quotas):
-        self.blueprint = blueprint
-        self.total = quotas.total
-        problems = _check_exam_and_objectives(bank, blueprint)
-        if problems:
-            raise ExamkitError(problems)
-        self.quotas = _quota_list(blueprint, quotas)
-        self.limits = [q.limit for q in self.quotas]
+    `DrawPlan.for_blueprint` makes the plan of a blueprint; `parallel` the plan of forms parallel
+    to a drawn one. Both compute the parts and hand them to the constructor."""
+
+    def __init__(self, bank, blueprint: Blueprint, total: int, quotas: list[Quota], bucket_names: list[str],
+                 items: list, origin: list[int], needs: list[tuple[int, ...]], case_quota: int | None):
+        """`needs`: the quotas each item counts towards; `origin`: each item's index in the
+        blueprint's plan; `case_quota`: the index of the case-study quota, if any."""
         self.bank = bank
-        self._bucket_names = [q.label.removeprefix("items of ") if q.where[0] == "objectives" else "any"
-                              for q in self.quotas]
-        self.items, item_needs = self._eligible_items(bank, blueprint)
-        self.origin = list(range(len(self.items)))  # index of each item in the first plan's list
-        self._needs = item_needs
-        self._check_supply(item_needs)
-        self.units = _make_units(self.items, item_needs, bank, self._case_quota(blueprint))
+        self.blueprint = blueprint
+        self.total = total
+        self.quotas = quotas
+        self.limits = [q.limit for q in quotas]
+        self._bucket_names = bucket_names
+        self.items = items
+        self.origin = origin
+        self._needs = needs
+        self.units = _make_units(items, needs, bank, case_quota)
         self.phases = self._phases()
         self._taken = [0] * len(self.units)
         self._stamp = 0
+
+    @classmethod
+    def for_blueprint(cls, bank, blueprint: Blueprint, quotas: Quotas, check_supply: bool = True) -> DrawPlan:
+        """The plan of a blueprint. Unless `check_supply` is false, a count the bank cannot meet
+        on its own is refused (with its line) before any drawing."""
+        problems = _check_exam_and_objectives(bank, blueprint)
+        if problems:
+            raise ExamkitError(problems)
+        quota_list = _quota_list(blueprint, quotas)
+        items, needs = _eligible_items(bank, blueprint, quota_list)
+        case_quota = _case_quota(blueprint, quota_list)
+        if check_supply:
+            _check_supply(blueprint, quotas.total, quota_list, items, needs, case_quota)
+        bucket_names = [q.label.removeprefix("items of ") if q.where[0] == "objectives" else "any"
+                        for q in quota_list]
+        return cls(bank, blueprint, quotas.total, quota_list, bucket_names, items, list(range(len(items))), needs,
+                   case_quota)
 
     def cell_of(self, index: int) -> Cell:
         """The table cell an item counts in: its blueprint objective, its type, its difficulty."""
@@ -85,99 +102,23 @@ class DrawPlan:
 
     def _cell_order(self, cell: Cell) -> tuple:
         objective, kind, level = cell
-        return (self._bucket_names.index(objective), ITEM_TYPES.index(kind), DIFFICULTY_ORDER.index(level))
+        return (self._bucket_names.index(objective), ITEM_TYPES.index(kind), DIFFICULTIES.index(level))
 
     def parallel(self, table: dict[Cell, int], cases: int) -> DrawPlan:
         """A plan whose every form holds exactly `table` and `cases` case studies: the counts of
         the first form, so every later form is parallel to it by construction (the first
         form's own items satisfy them, so they can always be met)."""
-        plan = object.__new__(DrawPlan)
-        plan.blueprint, plan.total = self.blueprint, self.total
-        plan._bucket_names = self._bucket_names
-        cells = list(table)
-        plan.quotas = [Quota(f"{kind} {level} items of {objective}", ("cell", (objective, kind, level)), n)
-                       for (objective, kind, level), n in table.items()]
-        plan.quotas.append(Quota("case studies", ("max_case_studies",), cases))
-        plan.limits = [q.limit for q in plan.quotas]
-        index_of = {cell: q for q, cell in enumerate(cells)}
+        quotas = [Quota(f"{kind} {level} items of {objective}", ("cell", (objective, kind, level)), n)
+                  for (objective, kind, level), n in table.items()]
+        quotas.append(Quota("case studies", ("max_case_studies",), cases))
+        index_of = {cell: q for q, cell in enumerate(table)}
         # A case study is drawn whole or not at all: one item outside the table rules out its case.
         broken = {self.items[i].case for i in range(len(self.items)) if self.cell_of(i) not in index_of}
         keep = [i for i in range(len(self.items)) if self.cell_of(i) in index_of
                 and (self.items[i].case is None or self.items[i].case not in broken)]
-        plan.items = [self.items[i] for i in keep]
-        plan.origin = [self.origin[i] for i in keep]
-        plan._needs = [(index_of[self.cell_of(i)],) for i in keep]
-        plan.units = _make_units(plan.items, plan._needs, self.bank, len(plan.quotas) - 1)
-        plan.bank = self.bank
-        plan.phases = plan._phases()
-        plan._taken = [0] * len(plan.units)
-        plan._stamp = 0
-        return plan
-
-    def _case_quota(self, blueprint: Blueprint) -> int | None:
-        has_quota = blueprint.max_case_studies is not None or blueprint.case_studies is not None
-        return len(self.quotas) - 1 if has_quota else None
-
-    def _eligible_items(self, bank, blueprint: Blueprint) -> tuple[list, list[tuple[int, ...]]]:
-        """Items the blueprint allows, each with the quotas it counts towards."""
-        objectives = bank.objectives
-        bucket = {q.where[1]: i for i, q in enumerate(self.quotas) if q.where[0] == "objectives"}
-        by_type = {q.where[1]: i for i, q in enumerate(self.quotas) if q.where[0] == "type_counts"}
-        by_difficulty = {q.where[1]: i for i, q in enumerate(self.quotas) if q.where[0] == "difficulty"}
-        listed = {share.id: bucket[index] for index, share in enumerate(blueprint.objectives)}
-        cases_allowed = blueprint.max_case_studies != 0 and blueprint.case_studies != 0
-
-        def bucket_of(objective: str) -> int | None:
-            if not listed:
-                return 0  # the one quota: items from anywhere in the bank
-            node = objective
-            while node is not None:  # the most specific blueprint objective above the item
-                if node in listed:
-                    return listed[node]
-                node = objectives[node].parent if node in objectives else None
-            return None
-
-        allowed = set(blueprint.types)
-        items, needs_of = [], []
-        for item in bank.items:
-            if item.type not in allowed or (item.case is not None and not cases_allowed):
-                continue
-            needs = [bucket_of(item.objective)]
-            if item.type in by_type:
-                needs.append(by_type[item.type])
-            if by_difficulty:
-                needs.append(by_difficulty[item.difficulty])
-            if needs[0] is None or any(self.limits[q] == 0 for q in needs):
-                continue
-            items.append(item)
-            needs_of.append(tuple(needs))
-        return items, needs_of
-
-    def _check_supply(self, item_needs: list[tuple[int, ...]]) -> None:
-        """Each count on its own must be within what the bank holds; say which is not, and where."""
-        bp = self.blueprint
-        have = [0] * len(self.quotas)
-        for needs in item_needs:
-            for q in needs:
-                have[q] += 1
-        case_quota = self._case_quota(bp)
-        if case_quota is not None:  # counted per case study, not per item
-            have[case_quota] = len({item.case for item in self.items if item.case is not None})
-        types = ", ".join(bp.types)
-        problems = []
-        if len(self.items) < self.total:
-            problems.append(bp.problem(
-                f"asks for {self.total} items per form, but only {len(self.items)} bank items fit the "
-                f"blueprint (types {types}); lower 'items' or add items to the bank", "items"))
-        for q, quota in enumerate(self.quotas):
-            if quota.exact and have[q] < quota.limit and quota.where != ("items",):
-                problems.append(bp.problem(
-                    f"asks for {quota.limit} {quota.label} per form, but the bank has {have[q]} "
-                    f"that fit the blueprint (types {types}), {quota.limit - have[q]} short; lower the count or "
-                    "add items to the bank",
-                    *quota.where))
-        if problems:
-            raise ExamkitError(problems)
+        return DrawPlan(self.bank, self.blueprint, self.total, quotas, self._bucket_names,
+                        [self.items[i] for i in keep], [self.origin[i] for i in keep],
+                        [(index_of[self.cell_of(i)],) for i in keep], len(quotas) - 1)
 
     def _phases(self) -> list[tuple[int, list[int]]]:
         """The exact quotas to fill, scarcest first (fewest items to spare per item asked for),
@@ -252,6 +193,74 @@ def _quota_list(blueprint: Blueprint, quotas: Quotas) -> list[Quota]:
     elif blueprint.max_case_studies is not None:
         found.append(Quota("case studies", ("max_case_studies",), blueprint.max_case_studies, exact=False))
     return found
+
+
+def _case_quota(blueprint: Blueprint, quotas: list[Quota]) -> int | None:
+    """The index of the case-study quota (the last one) when the blueprint counts case studies."""
+    has_quota = blueprint.max_case_studies is not None or blueprint.case_studies is not None
+    return len(quotas) - 1 if has_quota else None
+
+
+def _eligible_items(bank, blueprint: Blueprint, quotas: list[Quota]) -> tuple[list, list[tuple[int, ...]]]:
+    """Items the blueprint allows, each with the quotas it counts towards."""
+    objectives = bank.objectives
+    bucket = {q.where[1]: i for i, q in enumerate(quotas) if q.where[0] == "objectives"}
+    by_type = {q.where[1]: i for i, q in enumerate(quotas) if q.where[0] == "type_counts"}
+    by_difficulty = {q.where[1]: i for i, q in enumerate(quotas) if q.where[0] == "difficulty"}
+    listed = {share.id: bucket[index] for index, share in enumerate(blueprint.objectives)}
+    cases_allowed = blueprint.max_case_studies != 0 and blueprint.case_studies != 0
+
+    def bucket_of(objective: str) -> int | None:
+        if not listed:
+            return 0  # the one quota: items from anywhere in the bank
+        node = objective
+        while node is not None:  # the most specific blueprint objective above the item
+            if node in listed:
+                return listed[node]
+            node = objectives[node].parent if node in objectives else None
+        return None
+
+    allowed = set(blueprint.types)
+    items, needs_of = [], []
+    for item in bank.items:
+        if item.type not in allowed or (item.case is not None and not cases_allowed):
+            continue
+        needs = [bucket_of(item.objective)]
+        if item.type in by_type:
+            needs.append(by_type[item.type])
+        if by_difficulty:
+            needs.append(by_difficulty[item.difficulty])
+        if needs[0] is None or any(quotas[q].limit == 0 for q in needs):
+            continue
+        items.append(item)
+        needs_of.append(tuple(needs))
+    return items, needs_of
+
+
+def _check_supply(bp: Blueprint, total: int, quotas: list[Quota], items: list, item_needs: list[tuple[int, ...]],
+                  case_quota: int | None) -> None:
+    """Each count on its own must be within what the bank holds; say which is not, and where."""
+    have = [0] * len(quotas)
+    for needs in item_needs:
+        for q in needs:
+            have[q] += 1
+    if case_quota is not None:  # counted per case study, not per item
+        have[case_quota] = len({item.case for item in items if item.case is not None})
+    types = ", ".join(bp.types)
+    problems = []
+    if len(items) < total:
+        problems.append(bp.problem(
+            f"asks for {total} items per form, but only {len(items)} bank items fit the "
+            f"blueprint (types {types}); lower 'items' or add items to the bank", "items"))
+    for q, quota in enumerate(quotas):
+        if quota.exact and have[q] < quota.limit and quota.where != ("items",):
+            problems.append(bp.problem(
+                f"asks for {quota.limit} {quota.label} per form, but the bank has {have[q]} "
+                f"that fit the blueprint (types {types}), {quota.limit - have[q]} short; lower the count or "
+                "add items to the bank",
+                *quota.where))
+    if problems:
+        raise ExamkitError(problems)
 
 
 def _make_units(items: list, item_needs: list[tuple[int, ...]], bank, case_quota: int | None) -> list[Unit]:

@@ -81,7 +81,7 @@ def generate_examset(
 
 def _generate(bank, blueprint: Blueprint, forms: int, seed: int, mode: str, grouped: bool,
               facility: dict[str, float] | None) -> ExamSet:
-    plan = DrawPlan(bank, blueprint, resolve_quotas(blueprint))
+    plan = DrawPlan.for_blueprint(bank, blueprint, resolve_quotas(blueprint))
     placers = [make_placer(item, blueprint.scoring.points_for(item.type)) for item in plan.items]
     rng = random_module.Random(seed)
     built, used_items, table = _draw_forms(plan, placers, rng.random, forms, mode, grouped, facility)

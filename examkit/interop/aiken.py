@@ -11,6 +11,7 @@ from .text import one_line, with_case
 
 _OPTION = re.compile(r"^([A-Z])[.)]\s+(.*)$")
 _ANSWER = re.compile(r"^ANSWER:\s*([A-Z])\s*$")
+TYPES = frozenset({"single"})  # the export leaves other types out (export._drop_unheld), saying so
 
 
 def export(package: Package, partial: frozenset[str] = frozenset()) -> tuple[str, list[Skipped]]:
@@ -18,9 +19,6 @@ def export(package: Package, partial: frozenset[str] = frozenset()) -> tuple[str
     skipped: list[Skipped] = []
     for quiz in package.quizzes:
         for q in quiz.questions:
-            if q.type != "single":
-                skipped.append(Skipped(q.id, f"Aiken holds single-choice items only, not {q.type}; left out"))
-                continue
             if len(q.choices) > len(string.ascii_uppercase):
                 skipped.append(Skipped(q.id, "Aiken letters options A to Z; more than 26 options; left out"))
                 continue

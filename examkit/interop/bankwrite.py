@@ -149,12 +149,12 @@ def item_data(q: Question, report: ImportReport) -> dict:
 def _check(data: dict, rules) -> str | None:
     """Why the bank would refuse this item, or None."""
     from ..bank.load import _shape_problems
+    from ..bank.yamlfile import describe_error
 
     try:
         item = _item_adapter.validate_python(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        return first["msg"].removeprefix("Value error, ")
+    except ValidationError as exc:  # phrased as the bank loader phrases it, fix included
+        return describe_error(exc.errors()[0])
     problems = _shape_problems(item, rules) if rules is not None else []
     return problems[0] if problems else None
 

@@ -13,8 +13,8 @@ import hashlib
 import xml.etree.ElementTree as ET
 
 from ..errors import Problem
+from .category import join_category, split_category
 from .model import Choice, Package, Pair, Question, Quiz, Skipped, general_feedback
-from .moodle import split_category
 from .qti21 import open_zip, zip_bytes
 from .text import markdown_html, plain, with_case
 from .xmlout import to_string
@@ -73,7 +73,7 @@ def item_xml(parent: ET.Element, q: Question, quiz_id: str, category: list[str])
     if q.type in ("single", "multiple"):
         fields.append(("original_answer_ids", ",".join(answer_ids)))
     fields += [("assessment_question_identifierref", _ident("bank", quiz_id, q.id)),
-               (CATEGORY_FIELD, "/".join(p.replace("/", "//") for p in category))]
+               (CATEGORY_FIELD, join_category(category))]
     _meta(item, fields)
     pres = _e(item, "presentation")
     _material(pres, with_case(q))
@@ -160,9 +160,7 @@ def check(q: Question) -> str | None:
     return None
 
 
-def quiz_xml(quiz: Quiz, quiz_id: str, from_examset: bool, exam_id: str) -> tuple[str, float, list[Skipped]]:
-    ET.register_namespace("", NS)
-    ET.register_namespace("xsi", XSI)
+def quiz_xml(quiz: Quiz, quiz_id: str, exam_id: str) -> tuple[str, float, list[Skipped]]:
     root = ET.Element(f"{{{NS}}}questestinterop", {
         f"{{{XSI}}}schemaLocation": f"{NS} http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd"})
     assessment = _e(root, "assessment", ident=quiz_id, title=quiz.title)
@@ -183,7 +181,6 @@ def quiz_xml(quiz: Quiz, quiz_id: str, from_examset: bool, exam_id: str) -> tupl
 
 
 def meta_xml(quiz: Quiz, quiz_id: str, assignment_id: str, group_id: str, points: float, shuffle: bool) -> str:
-    ET.register_namespace("", CANVAS)
     root = ET.Element(f"{{{CANVAS}}}quiz", identifier=quiz_id)
 
     def sub(parent, tag, text=None):
@@ -210,7 +207,6 @@ def meta_xml(quiz: Quiz, quiz_id: str, assignment_id: str, group_id: str, points
 
 
 def manifest_xml(entries: list[tuple[str, str]], title: str) -> str:
-    ET.register_namespace("", CC)
     root = ET.Element(f"{{{CC}}}manifest", identifier=_ident("manifest", title))
     meta = ET.SubElement(root, f"{{{CC}}}metadata")
     ET.SubElement(meta, f"{{{CC}}}schema").text = "IMS Content"
@@ -235,7 +231,7 @@ def export_files(package: Package, partial: frozenset[str] = frozenset()) -> tup
     group = _ident("group", package.exam_id)
     for quiz in package.quizzes:
         quiz_id = _ident("quiz", package.exam_id, quiz.id)
-        text, points, lost = quiz_xml(quiz, quiz_id, package.from_examset, package.exam_id)
+        text, points, lost = quiz_xml(quiz, quiz_id, package.exam_id)
         skipped += lost
         files[f"{quiz_id}/{quiz_id}.xml"] = text
         files[f"{quiz_id}/assessment_meta.xml"] = meta_xml(

@@ -4,6 +4,7 @@ cannot hold listed one line per item."""
 from __future__ import annotations
 
 import importlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,15 +12,18 @@ from ..errors import ExamkitError, Problem
 from .model import Skipped
 from .source import load_package
 
-# format -> (module, file suffix)
+# format -> (module, file suffix, the name users know it by)
 FORMATS = {
-    "moodle-xml": ("moodle", ".moodle.xml"),
-    "gift": ("gift", ".gift.txt"),
-    "aiken": ("aiken", ".aiken.txt"),
-    "qti21": ("qti21", ".qti21.zip"),
-    "canvas": ("canvas", ".canvas.zip"),
-    "google-forms": ("gforms", ".gs"),
+    "moodle-xml": ("moodle", ".moodle.xml", "Moodle XML"),
+    "gift": ("gift", ".gift.txt", "GIFT"),
+    "aiken": ("aiken", ".aiken.txt", "Aiken"),
+    "qti21": ("qti21", ".qti21.zip", "QTI 2.1"),
+    "canvas": ("canvas", ".canvas.zip", "Canvas"),
+    "google-forms": ("gforms", ".gs", "Google Forms"),
 }
+# item type -> what a left-out message calls it, in the order such messages list them
+KINDS = {"single": "single-choice", "multiple": "multiple-response", "matching": "matching",
+         "ordering": "ordering", "short": "short-answer", "numeric": "numeric"}
 
 
 @dataclass
@@ -58,7 +62,7 @@ def export_lms(sources, fmt: str, output: Path | None = None) -> ExportReport:
         sources = [sources] if isinstance(sources, Path) else list(sources)
         package = load_package(sources)
     module = importlib.import_module(f"examkit.interop.{FORMATS[fmt][0]}")
-    unheld = _drop_unheld(package, getattr(module, "TYPES", None), fmt)
+    unheld = _drop_unheld(package, getattr(module, "TYPES", None), FORMATS[fmt][2])
     content, skipped = module.export(package, package.partial)
     skipped = package.skipped + unheld + skipped
     target = output if output is not None else default_output(sources, fmt, package.exam_id)
@@ -67,13 +71,17 @@ def export_lms(sources, fmt: str, output: Path | None = None) -> ExportReport:
     return ExportReport(target, fmt, len(package.quizzes), total - len(skipped), skipped)
 
 
-def _drop_unheld(package, types: frozenset[str] | None, fmt: str) -> list[Skipped]:
-    """Take out the questions of types the format cannot hold, each with the reason."""
+def _drop_unheld(package, types: Collection[str] | None, name: str) -> list[Skipped]:
+    """Take out the questions of types the format cannot hold, each with the reason (which also
+    says what the format does hold, so the user knows which format to pick instead)."""
     if types is None:
         return []
+    held = [kind for t, kind in KINDS.items() if t in types]
+    holds = held[0] if len(held) == 1 else ", ".join(held[:-1]) + " and " + held[-1]
     dropped = []
     for quiz in package.quizzes:
-        dropped += [Skipped(q.id, f"{fmt} cannot hold {q.type} items; left out")
+        dropped += [Skipped(q.id, f"{KINDS.get(q.type, q.type)} items have no {name} form "
+                                  f"(it holds {holds} items only); left out")
                     for q in quiz.questions if q.type not in types]
         quiz.questions = [q for q in quiz.questions if q.type in types]
     return dropped

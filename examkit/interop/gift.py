@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ..errors import Problem
+from .category import course_category, moodle_category, split_category
 from .fractions import allowed, listing, penalty_share, percent, share_of
 from .model import Choice, Package, Pair, Question, Skipped, general_feedback
 from .text import plain, with_case
@@ -18,6 +19,8 @@ _SPECIAL = "\\~=#{}:"
 # Escaped characters are swapped for private-use characters while a question is parsed.
 _HIDE = {c: chr(0xE000 + i) for i, c in enumerate(_SPECIAL)}
 _SHOW = {v: k for k, v in _HIDE.items()}
+# Ordering has no GIFT form: the export leaves it out (export._drop_unheld), saying so.
+TYPES = frozenset({"single", "multiple", "matching", "short", "numeric"})
 
 
 def escape(text: str) -> str:
@@ -34,8 +37,8 @@ def _answer(mark: str, text: str, why: str | None, weight: str | None = None) ->
     return f"\t{mark}{w}{escape(text)}{fb}"
 
 
-def question_text(q: Question) -> list[str] | None:
-    """One question as GIFT lines, or None when GIFT cannot hold it."""
+def question_text(q: Question) -> list[str]:
+    """One question (of a type in TYPES) as GIFT lines."""
     head = f"::{escape(q.id)}::[markdown]{escape(with_case(q))} {{"
     lines = [head]
     if q.type == "single":
@@ -48,10 +51,8 @@ def question_text(q: Question) -> list[str] | None:
         lines += [f"\t= -> {escape(c.text)}" for c in q.extra_responses]
     elif q.type == "short":
         lines += [f"\t={escape(a)}" for a in q.answers]
-    elif q.type == "numeric":
+    else:  # numeric
         lines.append(f"\t#{q.number:g}:{q.tolerance:g}")
-    else:
-        return None
     feedback = general_feedback(q)
     if feedback:
         lines.append(f"\t####{escape(feedback)}")
@@ -61,20 +62,15 @@ def question_text(q: Question) -> list[str] | None:
 
 def export(package: Package, partial: frozenset[str] = frozenset()) -> tuple[str, list[Skipped]]:
     out = [f"// {package.exam_title}: written by examkit; import in Moodle as GIFT format", ""]
-    skipped: list[Skipped] = []
     for quiz in package.quizzes:
         current = None
         for q in quiz.questions:
-            lines = question_text(q)
-            if lines is None:
-                skipped.append(Skipped(q.id, f"{q.type} items have no GIFT form; left out"))
-                continue
-            path = [package.exam_id, quiz.title] if package.from_examset else [package.exam_id, *q.category]
+            path = moodle_category(package, quiz, q)
             if path != current:
-                out += ["$CATEGORY: " + "/".join(["$course$", *(p.replace("/", "//") for p in path)]), ""]
+                out += ["$CATEGORY: " + course_category(path), ""]
                 current = path
-            out += [f"// {q.objective}" + (f" [{', '.join(q.tags)}]" if q.tags else ""), *lines, ""]
-    return "\n".join(out), skipped
+            out += [f"// {q.objective}" + (f" [{', '.join(q.tags)}]" if q.tags else ""), *question_text(q), ""]
+    return "\n".join(out), []
 
 
 # --------------------------------------------------------------------------- import
@@ -124,8 +120,6 @@ def read(data: bytes, shown: str) -> tuple[list[Question], list[Skipped], list[P
         return [], [], [problem]
     questions, skipped, problems = [], [], []
     category: list[str] = []
-    from .moodle import split_category
-
     for line, block in blocks(text):
         if block.lstrip().startswith("$CATEGORY:"):
             first, _, rest = block.partition("\n")

@@ -10,13 +10,13 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from ..errors import Problem
+from .category import course_category, moodle_category, split_category
 from .fractions import allowed, listing, penalty_share, percent, share_of
 from .model import Choice, Package, Pair, Question, Skipped, general_feedback
 from .text import markdown_html, plain, with_case
 from .xmlout import to_string
 from .xmltree import Node, parse_xml
 
-SKIP_PREFIXES = ("$course$", "$system$", "$module$", "$cat1$", "$cat2$", "$cat3$", "top")
 UNSUPPORTED = {"essay": "an essay question (it needs a human grader)", "multianswer": "a cloze question (embedded answers)",
                "calculated": "a calculated question", "calculatedsimple": "a calculated question",
                "calculatedmulti": "a calculated question", "ddwtos": "a drag-and-drop into text question",
@@ -37,7 +37,7 @@ def _text(parent: ET.Element, tag: str, markdown: str, fmt: str = "html", **attr
 def _category(quiz_root: ET.Element, path: list[str]) -> None:
     q = ET.SubElement(quiz_root, "question", type="category")
     cat = ET.SubElement(q, "category")
-    ET.SubElement(cat, "text").text = "/".join(["$course$", *(p.replace("/", "//") for p in path)])
+    ET.SubElement(cat, "text").text = course_category(path)
 
 
 def _common(el: ET.Element, q: Question, shuffle: bool) -> None:
@@ -110,7 +110,7 @@ def export(package: Package, partial: frozenset[str] = frozenset()) -> tuple[str
     for quiz in package.quizzes:
         current = None
         for q in quiz.questions:
-            path = [package.exam_id, quiz.title] if package.from_examset else [package.exam_id, *q.category]
+            path = moodle_category(package, quiz, q)
             if path != current:
                 _category(root, path)
                 current = path
@@ -119,14 +119,6 @@ def export(package: Package, partial: frozenset[str] = frozenset()) -> tuple[str
 
 
 # --------------------------------------------------------------------------- import
-
-
-def split_category(text: str) -> list[str]:
-    """Moodle's category path; '//' is a slash inside a name."""
-    parts = [p.replace("\x00", "/").strip() for p in text.replace("//", "\x00").split("/")]
-    while parts and (parts[0] in SKIP_PREFIXES or parts[0].startswith("$")):
-        parts.pop(0)
-    return [p for p in parts if p]
 
 
 def _md(node: Node | None, unsupported: list[str]) -> str:

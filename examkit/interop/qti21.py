@@ -26,7 +26,6 @@ NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
 SCHEMA_LOCATION = f"{NS} http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
-ET.register_namespace("xsi", XSI)
 
 
 def _q(tag: str) -> str:
@@ -193,7 +192,6 @@ def test_xml(quiz: Quiz, hrefs: dict[str, str], by_objective: bool, exam_id: str
 
 
 def manifest_xml(resources: list[tuple[str, str, str, list[str]]], title: str) -> str:
-    ET.register_namespace("", CP)
     root = ET.Element(f"{{{CP}}}manifest", identifier="manifest-examkit")
     meta = ET.SubElement(root, f"{{{CP}}}metadata")
     ET.SubElement(meta, f"{{{CP}}}schema").text = "QTIv2.1 Package"
@@ -205,9 +203,7 @@ def manifest_xml(resources: list[tuple[str, str, str, list[str]]], title: str) -
         ET.SubElement(res, f"{{{CP}}}file", href=href)
         for dep in deps:
             ET.SubElement(res, f"{{{CP}}}dependency", identifierref=dep)
-    text = to_string(root)
-    ET.register_namespace("", NS)
-    return text
+    return to_string(root)
 
 
 def export_files(package: Package, partial: frozenset[str] = frozenset()) -> tuple[dict[str, str], list[Skipped]]:
@@ -252,7 +248,6 @@ def export(package: Package, partial: frozenset[str] = frozenset()) -> tuple[byt
 
 # --------------------------------------------------------------------------- import
 
-ET.register_namespace("", NS)
 SUPPORTED = {"choiceInteraction", "matchInteraction", "orderInteraction", "textEntryInteraction"}
 INTERACTIONS = SUPPORTED | {"extendedTextInteraction", "hotspotInteraction", "gapMatchInteraction",
                             "inlineChoiceInteraction", "hottextInteraction", "associateInteraction",

@@ -12,7 +12,7 @@ from .bank import (BankFile, Case, Concept, ExamFacts, ExamFile, ExamSpec, Item,
                    MatchingItem, MultipleItem, MultipleRule, NumericItem, Param, Objective, ObjectiveNode, Option, OrderingItem, Premise,
                    RangeRule, Response, ShortItem, SingleItem, SingleRule, Step)
 from .blueprint import MAX_ITEMS, Blueprint, ObjectiveShare
-from .common import (ITEM_TYPES, OBJECTIVE_PATTERN, SLUG_PATTERN, Difficulty, ItemType, ObjectiveId, Scoring, Slug,
+from .common import (DIFFICULTIES, ITEM_TYPES, OBJECTIVE_PATTERN, SLUG_PATTERN, Difficulty, ItemType, ObjectiveId, Scoring, Slug,
                      Strict, Text)
 from .examset import (FORMAT, LETTERS, Choice, ExamSet, Form, FormItem, FormTable, Manifest, TableCell, Placement, PrintedOption,
                       PrintedPremise, PrintedStep, SetItem, StoredPremise, StoredStep, pack_forms, placement_key,
@@ -22,7 +22,7 @@ __all__ = [
     "BankFile", "Case", "Concept", "ExamFacts", "ExamFile", "ExamSpec", "Item", "ItemBase", "ItemFile", "ItemRules",
     "MatchingItem", "MultipleItem", "MultipleRule", "NumericItem", "Param", "Objective", "ObjectiveNode", "Option", "OrderingItem", "Premise",
     "RangeRule", "Response", "ShortItem", "SingleItem", "SingleRule", "Step", "MAX_ITEMS", "Blueprint",
-    "ObjectiveShare", "ITEM_TYPES", "OBJECTIVE_PATTERN", "SLUG_PATTERN", "Difficulty", "ItemType", "ObjectiveId",
+    "ObjectiveShare", "DIFFICULTIES", "ITEM_TYPES", "OBJECTIVE_PATTERN", "SLUG_PATTERN", "Difficulty", "ItemType", "ObjectiveId",
     "Scoring", "Slug", "Strict", "Text", "ExamSet", "Form", "FormItem", "Manifest", "PrintedOption", "PrintedPremise",
     "PrintedStep", "FORMAT", "LETTERS", "Choice", "Placement", "SetItem", "StoredPremise", "StoredStep", "pack_forms",
     "placement_key", "print_item", "FormTable", "TableCell",

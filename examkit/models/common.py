@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -13,6 +13,7 @@ Slug = Annotated[str, StringConstraints(strip_whitespace=True, pattern=SLUG_PATT
 ObjectiveId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=OBJECTIVE_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Difficulty = Literal["easy", "medium", "hard"]
+DIFFICULTIES: tuple[Difficulty, ...] = get_args(Difficulty)  # easiest first: the order tables and mixes use
 ItemType = Literal["single", "multiple", "matching", "ordering", "short", "numeric"]
 ITEM_TYPES: tuple[ItemType, ...] = ("single", "multiple", "matching", "ordering", "short", "numeric")
 

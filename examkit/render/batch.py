@@ -125,8 +125,16 @@ def prepare(folder: Path, templates: Path | None, paper: str) -> RenderContext:
 
 
 def _init_worker(folder: Path, templates: Path | None, paper: str) -> None:
+    """A spawned worker starts empty: it reads the exam set and sets up the templates itself."""
     global _WORKER
     _WORKER = prepare(folder, templates, paper)
+
+
+def _adopt(context: RenderContext) -> None:
+    """A forked worker inherits the context the parent prepared (exam set read, templates
+    compiled by check_templates) in its copy of the parent's memory; nothing is pickled."""
+    global _WORKER
+    _WORKER = context
 
 
 def _init_pool_worker(initializer: Callable | None, initargs: tuple) -> None:
@@ -302,7 +310,7 @@ def render_folder(
             if importing is not None:
                 importing.join()  # never fork while a thread holds the import lock
                 import weasyprint  # noqa: F401  (imported once here, inherited by forked workers)
-            _run_pool(planned, workers, (Path(folder), templates, paper), done)
+            _run_pool(planned, workers, context, done)
     except KeyboardInterrupt:
         raise ExamkitError(_stopped(context.folder, results, "interrupted")) from None
     except BrokenProcessPool:
@@ -337,8 +345,12 @@ def is_rendered_name(name: str) -> bool:
     return _RENDERED.match(name) is not None
 
 
-def _run_pool(planned: list[Job], workers: int, initargs: tuple, done: Callable[[JobResult], None]) -> None:
-    run_pool(_run_in_worker, planned, workers, done, _init_worker, initargs)
+def _run_pool(planned: list[Job], workers: int, context: RenderContext, done: Callable[[JobResult], None]) -> None:
+    if _mp_context().get_start_method() == "fork":
+        initializer, initargs = _adopt, (context,)
+    else:
+        initializer, initargs = _init_worker, (context.folder, context.templates, context.paper)
+    run_pool(_run_in_worker, planned, workers, done, initializer, initargs)
 
 
 def run_pool(function: Callable, tasks: list, workers: int, done: Callable, initializer: Callable | None = None,

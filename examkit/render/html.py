@@ -17,7 +17,7 @@ from markupsafe import Markup
 from ..models import ExamSet, Form, FormItem
 from ..numbers import format_number
 from .markdown import render_markdown
-from .sheet import PAPER_SIZES, SheetLayout, layout_sheet
+from .sheet import HOW_TO_MARK, PAPER_SIZES, SheetLayout, layout_sheet, instructions as sheet_instructions
 
 
 
@@ -254,12 +254,14 @@ def render_document(env, doc: str, examset: ExamSet, form: Form | None = None, *
         "answer_text": answer_text,
         "facts": exam_facts(examset, form),
         "types": types_present(forms),
+        "how_to_mark": {kind: how for kind, (_, how) in HOW_TO_MARK.items()},  # a row of the answer sheet
         "footer_left": f"{examset.exam_title or examset.title}" + (f" · Form {form.letter}" if form else ""),
     }
     if form is not None:
         context["blocks"] = blocks_of(examset, form)
     if doc == "sheet":
         context["layout"] = layout if layout is not None else layout_sheet(examset, form, paper)
+        context["sheet_instructions"] = sheet_instructions(context["types"])
     if doc == "practice":
         # The template writes it with |tojson, which escapes <, > and & so the data can never
         # close its <script> element.

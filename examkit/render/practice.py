@@ -29,14 +29,6 @@ DEFAULT_DRAW = 20
 LABEL_LENGTH = 90
 
 
-class _PoolPlan(DrawPlan):
-    """The generator's draw plan, minus its refusal of a thin bank: the page draws as far as the
-    pool allows, and says so, instead of refusing to be built."""
-
-    def _check_supply(self, item_needs) -> None:
-        return None
-
-
 def plain_text(markdown_text: str) -> str:
     """Bank Markdown as a reader sees it, without tags (for labels set with textContent)."""
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", str(render_markdown(markdown_text)))).split())
@@ -145,18 +137,22 @@ def default_blueprint(bank, items: int | None = None) -> Blueprint:
     return Blueprint(title=f"{bank.exam.title}: practice", exam=bank.exam.id, items=max(1, size))
 
 
-def practice_data(bank, blueprint: Blueprint) -> dict:
-    """Everything the page's script needs: items with keys, units, quotas and scoring rules."""
+def practice_pool(bank, blueprint: Blueprint) -> tuple[list, dict]:
+    """The items the page holds, each made concrete once (`concrete`), and everything the page's
+    script needs: items with keys, units, quotas and scoring rules."""
     from ..generate.blueprint import resolve_quotas
 
-    plan = _PoolPlan(bank, blueprint, resolve_quotas(blueprint))
+    # The generator's draw plan, minus its refusal of a thin bank: the page draws as far as the
+    # pool allows, and says so, instead of refusing to be built.
+    plan = DrawPlan.for_blueprint(bank, blueprint, resolve_quotas(blueprint), check_supply=False)
     if not plan.items:
         raise ExamkitError(Problem(blueprint.location, None, "no bank item fits this blueprint; "
                                    "check its objectives and types against `examkit list`"))
     objectives = bank.objectives
     scoring = blueprint.scoring
+    pool = [concrete(item) for item in plan.items]
     items = []
-    for item in map(concrete, plan.items):
+    for item in pool:
         entry = {"id": item.id, "type": item.type, "objective": item.objective,
                  "topic": topic_of(item, bank),
                  "label": label_of(item), "difficulty": item.difficulty, "case": item.case,
@@ -170,7 +166,7 @@ def practice_data(bank, blueprint: Blueprint) -> dict:
     quotas = [{"label": q.label, "limit": q.limit, "exact": q.exact} for q in plan.quotas]
     used = dict.fromkeys(i.objective for i in plan.items)
     content = json.dumps([items, quotas], sort_keys=True, ensure_ascii=False)
-    return {
+    return pool, {
         # Storage is kept per pool: a rebuilt page with other items starts a fresh history.
         "storage_key": "examkit-practice:" + hashlib.sha256(content.encode()).hexdigest()[:16],
         "total": plan.total,
@@ -191,9 +187,7 @@ def render_practice(bank, blueprint: Blueprint, templates: Path | None = None) -
     from .html import make_environment
     from .sandbox import template_problem
 
-    data = practice_data(bank, blueprint)
-    plan_items = {item.id: item for item in bank.items}
-    pool = [concrete(plan_items[entry["id"]]) for entry in data["items"]]
+    pool, data = practice_pool(bank, blueprint)
     env = make_environment(templates)
     context = {
         "title": blueprint.title,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
@@ -180,6 +180,29 @@ GRID_KINDS: dict[str, Callable[[FormItem], Grid]] = {
     "ordering": _ordering_grid,
     "numeric": _number_grid,
 }
+
+
+# How the row of each type is marked (the rows GRID_KINDS builds; a short answer's box), in the
+# words of both the sheet's instructions and the exam booklet's, so the booklet never asks for
+# something the sheet does not offer. A single-choice row needs no more than "fill the bubble".
+HOW_TO_MARK = {
+    "multiple": ("Multiple response", "fill as many bubbles as the row says (\u201cchoose 2\u201d)"),  # the row's note
+    "matching": ("Matching", "one bubble per numbered row, the letter of its response"),
+    "ordering": ("Ordering", "one bubble per row, the step that comes 1st, 2nd, and so on"),
+    "short": ("Short answer", "print your answer clearly inside its box"),
+    "numeric": ("Number", "write it one character per column, left to right, and fill the bubble of each "
+                          "(a digit or the point)"),
+}
+
+
+def instructions(types: Collection[str]) -> tuple[str, ...]:
+    """How to mark the sheet, one line each, for the item types on the form: the one wording both
+    the HTML sheet (templates/sheet.html.j2) and the drawn PDF sheet (sheetpdf.py) print, so they
+    cannot drift apart."""
+    return ("Use a dark pen or a soft pencil. Fill the bubble completely, not a tick, cross or dot.",
+            "Write your student ID in the boxes, one digit per box, then fill the matching bubble below each digit.",
+            *(f"{name}: {how}." for kind, (name, how) in HOW_TO_MARK.items() if kind in types),
+            "Erase changes cleanly. Do not write on the black squares or the code.")
 
 
 def ordinal(n: int) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import zlib
 
 from ..models import ExamSet, Form
-from .sheet import NUMBER_WIDTH, Block, Box, Bubble, Page, SheetLayout
+from .sheet import NUMBER_WIDTH, Block, Box, Bubble, Page, SheetLayout, instructions
 
 # Advance widths (1/1000 em) of ASCII 32..126 in Helvetica and Helvetica-Bold, from Adobe's
 # core-font AFM files; anything else is measured as an average letter.
@@ -125,23 +125,6 @@ def fit(text: str, size: float, width: float, font: str = "R") -> str:
 
 
 # --------------------------------------------------------------------------- the sheet
-
-
-def instructions(types: set[str]) -> list[str]:
-    lines = ["Use a dark pen or a soft pencil. Fill the bubble completely, not a tick, cross or dot.",
-             "Write your student ID in the boxes, one digit per box, then fill the matching bubble below each digit."]
-    if "multiple" in types:
-        lines.append("Multiple response: fill as many bubbles as the item says (\u201cchoose 2\u201d).")
-    if "matching" in types:
-        lines.append("Matching: one bubble per numbered row, the letter of its response.")
-    if "ordering" in types:
-        lines.append("Ordering: one bubble per row, the step that comes 1st, 2nd, and so on.")
-    if "short" in types:
-        lines.append("Short answer: print your answer clearly inside its box.")
-    if "numeric" in types:
-        lines.append("Number: write it one character per column, left to right, and fill the bubble of each (a digit or the point).")
-    lines.append("Erase changes cleanly. Do not write on the black squares or the code.")
-    return lines
 
 
 def _bubble(canvas: Canvas, b: Bubble, size: float, bold: bool = True, width: float = 0.8) -> None:
