@@ -190,8 +190,9 @@ HOW_TO_MARK = {
     "matching": ("Matching", "one bubble per numbered row, the letter of its response"),
     "ordering": ("Ordering", "one bubble per row, the step that comes 1st, 2nd, and so on"),
     "short": ("Short answer", "print your answer clearly inside its box"),
-    "numeric": ("Number", "write it one character per column, left to right, and fill the bubble of each "
-                          "(a digit or the point)"),
+    # The number row has no space to write in: each column is one character, marked as a bubble.
+    "numeric": ("Number", "one column per character, from the left: in each, fill the bubble of its digit "
+                          "or of the point"),
 }
 
 
