@@ -22,8 +22,10 @@ from .notation import ANSWER, BLANK, Reading, notation, read_answer
 from .numeric import close
 
 PARTIAL_TYPES = ("multiple", "matching", "ordering")
-# Distinct cells remembered per item: the common answers come first, long before this many.
-CACHE_LIMIT = 500
+# Distinct cells remembered per item: the common answers come first, long before this many
+# (bench/grade.py's matching items have some 500 ways of writing their answers, typos aside).
+# At most 65 items x 2,000 outcomes of about 450 bytes: 60 MB, however large the class.
+CACHE_LIMIT = 2000
 # How answers read past CACHE_LIMIT that have no fixed set of readings (typed texts that match
 # no accepted answer, numbers) are counted in the item analysis.
 OTHER_ANSWERS, OTHER_RIGHT_ANSWERS = "(other answers)", "(other right answers)"
