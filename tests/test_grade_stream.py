@@ -67,6 +67,9 @@ def test_a_large_class_keeps_no_row_and_its_report_has_no_class_list(tmp_path, e
     alive = [o for o in gc.get_objects() if isinstance(o, StudentResult) and o.source.startswith("big.csv")]
     assert alive == [] and tally.kept is None
     assert any(n.startswith("report.html has no class list: 40 rows are more than 5") for n in run.notes)
+    # 40 graded students would get handouts, but the rows they are made from were let go: said, not skipped silently.
+    assert "no handouts in students/: 40 rows are more than 5; pass --handouts to write them anyway" in run.notes
+    assert not (tmp_path / "results" / "students").exists()
     report = (tmp_path / "results" / "report.html").read_text(encoding="utf-8")
     assert "student 7" not in report
     with (tmp_path / "results" / "scores.csv").open(newline="", encoding="utf-8") as handle:

@@ -57,8 +57,9 @@ def grade_and_write(examset, paths, out_dir: Path, options: GradeOptions | None 
     """Grade answer-sheet files straight into a results folder, in one pass over the rows.
 
     Each row is written to scores.csv and responses.csv and tallied as it is graded, then let
-    go, so the memory a class takes does not grow with its size (only its rows' names, for the
-    duplicate check, and up to CLASS_LIST_LIMIT rows for the report's class list, are kept).
+    go. What stays is a small record per student for the duplicate check, the distinct answers
+    read (up to `score.CACHE_LIMIT` per item) and, for the report's class list, up to
+    CLASS_LIST_LIMIT rows.
     `choices` are those of `write_results`. Returns (run, tally, written files): the run holds
     the sheets and notes, `run.results` stays empty; the tally (`tally.ClassTally`) has the counts
     and flagged rows.
@@ -154,10 +155,11 @@ def _write_report(run: GradeRun, tally, objectives, analyses, staging, students,
                          "scores.csv lists every row (pass --handouts or --pdf to keep them in the report)")
         rows = []
     if handouts is None:
-        handouts = tally.graded <= FEEDBACK_LIMIT
+        handouts = tally.graded <= FEEDBACK_LIMIT and tally.kept is not None
         if not handouts:
-            run.notes.append(f"no handouts in {STUDENTS_DIR}/: {tally.graded:,} students are more than "
-                             f"{FEEDBACK_LIMIT:,}; pass --handouts to write them anyway")
+            why = (f"{tally.graded:,} students are more than {FEEDBACK_LIMIT:,}" if tally.graded > FEEDBACK_LIMIT
+                   else f"{tally.rows:,} rows are more than {CLASS_LIST_LIMIT:,}")
+            run.notes.append(f"no handouts in {STUDENTS_DIR}/: {why}; pass --handouts to write them anyway")
     names = handout_names(rows) if handouts else {}
     links = {index: f"{STUDENTS_DIR}/{name}.html" for index, name in names.items()}
     html = render_report(run, analyses, objectives, templates_dir=templates_dir, handouts=links, tally=tally)
