@@ -115,6 +115,8 @@ class SetItem(ItemContent):
     tolerance: float = 0
     tolerance_percent: float = 0
     decimals: int | None = None
+    # The item as printed per printing order, and its lettered parts, built by `print_item` on first use.
+    _printed: dict[tuple, Any] = PrivateAttr(default_factory=dict)
     # Parametric items: the formulas of computed values, in order (the drawn numbers are per form).
     formulas: dict[str, str] = {}
 
@@ -176,9 +178,18 @@ def placement_key(item: SetItem, placement: Placement, scope: dict[str, float] |
 
 def print_item(item_id: str, item: SetItem, placement: Placement, position: int) -> FormItem:
     """The item as printed at `position`: lettered, numbered and keyed by its placement."""
-    order = placement.order
-    scope = scope_of(item, placement) if item.formulas or placement.values else {}
+    if item.formulas or placement.values:  # a parametric item prints its own numbers on each form
+        return _print(item_id, item, placement, position, scope_of(item, placement))
+    # Forms of a large set print each item in a few orders only: it is printed once per order
+    # and copied for each position (nothing changes a printed item).
+    order_key = (tuple(placement.order), tuple(placement.premises))
+    printed = item._printed.get(order_key)
+    if printed is None:
+        printed = item._printed[order_key] = _print(item_id, item, placement, position, {})
+    return printed if printed.position == position else printed.model_copy(update={"position": position})
 
+
+def _print(item_id: str, item: SetItem, placement: Placement, position: int, scope: dict[str, float]) -> FormItem:
     def text(value):
         return fill(value, scope) if scope and value else value
 
@@ -188,28 +199,48 @@ def print_item(item_id: str, item: SetItem, placement: Placement, position: int)
         "explanation": text(item.explanation), "source": item.source, "tags": list(item.tags),
         "points": item.points, "options": [], "premises": [], "responses": [], "steps": [],
         "answers": [text(a) for a in item.answers], "number": None, "tolerance": 0.0, "values": scope,
-        "key": placement_key(item, placement, scope),
     }
+    values.update(_printed_parts(item, placement, text, scope))
+    return FormItem.model_construct(**values)
+
+
+def _printed_parts(item: SetItem, placement: Placement, text, scope: dict[str, float]) -> dict[str, Any]:
+    """An item's options, responses, premises or steps lettered in a placement's order, and its key."""
+    order = placement.order
+    # One lettered option serves every order that gives it the same letter; a parametric
+    # item's texts differ on each form, so its parts are made afresh.
+    made: dict[tuple, Any] = item._printed if not scope else {}
+
+    def part(model, kind: str, index: int, slot: int, **fields):
+        key = (kind, index, slot, fields.get("number"))
+        printed = made.get(key)
+        if printed is None:
+            printed = made[key] = model.model_construct(**fields)
+        return printed
+
+    values: dict[str, Any] = {"key": placement_key(item, placement, scope)}
     # Built without validating again: the parts come from a validated exam set.
     if item.type in ("single", "multiple"):
-        values["options"] = [PrintedOption.model_construct(letter=LETTERS[slot], text=text(o.text), why=text(o.why),
-                                                           correct=o.correct)
-                             for slot, o in enumerate(item.options[i] for i in order)]
+        values["options"] = [part(PrintedOption, "option", i, slot, letter=LETTERS[slot], text=text(item.options[i].text),
+                                  why=text(item.options[i].why), correct=item.options[i].correct)
+                             for slot, i in enumerate(order)]
     elif item.type == "matching":
         slot_of = {index: slot for slot, index in enumerate(order)}
-        values["responses"] = [PrintedOption.model_construct(letter=LETTERS[slot], text=text(r.text), why=text(r.why),
-                                                             correct=r.correct)
-                               for slot, r in enumerate(item.responses[i] for i in order)]
-        values["premises"] = [PrintedPremise.model_construct(number=number, text=text(p.text), why=text(p.why),
-                                                             answer=LETTERS[slot_of[p.answer]])
-                              for number, p in enumerate((item.premises[i] for i in placement.premises), start=1)]
+        values["responses"] = [part(PrintedOption, "response", i, slot, letter=LETTERS[slot],
+                                    text=text(item.responses[i].text), why=text(item.responses[i].why),
+                                    correct=item.responses[i].correct)
+                               for slot, i in enumerate(order)]
+        values["premises"] = [part(PrintedPremise, "premise", i, slot_of[item.premises[i].answer], number=number,
+                                   text=text(item.premises[i].text), why=text(item.premises[i].why),
+                                   answer=LETTERS[slot_of[item.premises[i].answer]])
+                              for number, i in enumerate(placement.premises, start=1)]
     elif item.type == "ordering":
-        values["steps"] = [PrintedStep.model_construct(letter=LETTERS[slot], text=text(item.steps[i].text),
-                                                       why=text(item.steps[i].why), rank=i + 1)
+        values["steps"] = [part(PrintedStep, "step", i, slot, letter=LETTERS[slot], text=text(item.steps[i].text),
+                                why=text(item.steps[i].why), rank=i + 1)
                            for slot, i in enumerate(order)]
     elif item.type == "numeric":
         values["number"], values["tolerance"] = numeric_answer(item, scope)
-    return FormItem.model_construct(**values)
+    return values
 
 
 # --------------------------------------------------------------------------- forms and the set
@@ -299,7 +330,10 @@ class ExamSet(Strict):
         return self
 
     def link_forms(self) -> None:
-        """Let each form print its items from this set's stored items."""
+        """Let each form print its items from this set's stored items, as they are now (what
+        was printed from them before, perhaps before a change, is forgotten)."""
+        for item in self.items.values():
+            item._printed = {}
         for form in self.forms:
             form._store = self.items
             form._printed = None

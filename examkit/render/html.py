@@ -72,7 +72,7 @@ def make_environment(templates_dir: Path | None = None):
     env = sandboxed_environment(template_folders(templates_dir))
     env.filters["md"] = render_markdown
     env.filters["points"] = format_number
-    env.globals["inline_file"] = functools.partial(_inline_file, env)
+    env.globals["inline_file"] = functools.partial(_inline_file, env, {})
     env.globals["qr_svg"] = qr_svg
     return env
 
@@ -96,15 +96,21 @@ def template_folders(templates_dir: Path | None) -> list[Path]:
     return [own] if own == shipped else [own, shipped]
 
 
-def _inline_file(env, name: str) -> Markup:
+def _inline_file(env, read: dict, name: str) -> Markup:
     """A stylesheet or script from the templates folder, pasted verbatim into a page.
 
     Inlining keeps every HTML file self-contained (it opens offline, from anywhere), and the
-    file goes through the loader, so it can only come from the templates folders.
+    file goes through the loader, so it can only come from the templates folders. `read` keeps
+    what was read, for as long as the file is unchanged: a thousand exams inline one stylesheet.
     """
-    source, _, _ = env.loader.get_source(env, name)
+    known = read.get(name)
+    if known is not None and known[1]():
+        return known[0]
+    source, _, uptodate = env.loader.get_source(env, name)
     # A stray closing tag would end the <style>/<script> element early.
-    return Markup(source.replace("</", "<\\/") if name.endswith(".js") else source.replace("</style", "<\\/style"))
+    inlined = Markup(source.replace("</", "<\\/") if name.endswith(".js") else source.replace("</style", "<\\/style"))
+    read[name] = (inlined, uptodate)
+    return inlined
 
 
 # --------------------------------------------------------------------------- pure helpers

@@ -7,10 +7,15 @@ template folders even through symlinks, and the only globals are the helpers exa
 
 from __future__ import annotations
 
+import builtins
+import types
 from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+
+_METHODS = (types.MethodType, types.BuiltinMethodType)
 
 
 class OutsideTemplateFolders(jinja2.TemplateNotFound):
@@ -52,6 +57,18 @@ class ExamkitSandbox(ImmutableSandboxedEnvironment):
         if verdict is None:
             verdict = self._verdicts[key] = super().is_safe_attribute(obj, attr, value)
         return verdict
+
+    def getattr(self, obj, attribute: str):
+        # The common case in one step: an attribute already judged safe on this type of object,
+        # whose value is no method (jinja2 wraps a str.format method it hands out).
+        if self._verdicts.get((type(obj), attribute)):
+            try:
+                value = builtins.getattr(obj, attribute)
+            except AttributeError:
+                return super().getattr(obj, attribute)
+            if not isinstance(value, _METHODS):
+                return value
+        return super().getattr(obj, attribute)
 
 
 def sandboxed_environment(folders: list[Path]) -> ImmutableSandboxedEnvironment:
