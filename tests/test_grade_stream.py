@@ -141,3 +141,11 @@ def test_answers_read_past_the_cache_limit_grade_and_count_as_before(tmp_path, e
             assert after["choices"] == before["choices"]
         else:
             assert "(other answers)" in after["choices"] or "(other right answers)" in after["choices"]
+
+
+def test_the_command_shows_how_it_read_each_sheet_before_the_handouts_progress(tmp_path, examdir):
+    result = CliRunner().invoke(cli, ["grade", str(examdir), str(write_messy(tmp_path)), "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    output = result.output
+    assert "messy.csv: answer-sheet CSV" in output and "handouts" in output
+    assert output.index("messy.csv: answer-sheet CSV") < output.index("handouts") < output.index("11 rows:")

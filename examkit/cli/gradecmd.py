@@ -77,13 +77,16 @@ def grade_command(examdir: Path, responses: tuple[Path, ...], out_dir: Path | No
                            accept=list(accept), form=form, fmt=fmt, encoding=encoding,
                            overrides=list(overrides), overrides_files=list(overrides_files))
     target = out_dir or (examdir if examdir.is_dir() else examdir.parent) / RESULTS_DIR
+
+    def show_mapping(run) -> None:  # what each sheet's columns were read as, before the handouts' progress
+        for sheet in run.sheets:
+            for line in sheet.mapping():
+                click.echo(line)
+
     with _Progress("handouts") as progress:
         run, tally, written = grade_and_write(examset, responses, target, options, report=not no_report, pdf=pdf,
                                               templates_dir=templates_dir, handouts=handouts, jobs=jobs,
-                                              progress=progress)
-    for sheet in run.sheets:
-        for line in sheet.mapping():
-            click.echo(line)
+                                              progress=progress, on_read=show_mapping)
     flagged = tally.flagged_rows
     click.echo(f"{tally.rows} rows: {tally.graded} graded, {len(flagged)} flagged, "
                f"{tally.rows - tally.graded} not gradable")

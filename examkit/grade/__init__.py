@@ -53,27 +53,29 @@ def write_results(run: GradeRun, out_dir: Path, *, analysis: bool = True, report
     return written
 
 
-def grade_and_write(examset, paths, out_dir: Path, options: GradeOptions | None = None, **choices):
+def grade_and_write(examset, paths, out_dir: Path, options: GradeOptions | None = None, *, on_read=None, **choices):
     """Grade answer-sheet files straight into a results folder, in one pass over the rows.
 
     Each row is written to scores.csv and responses.csv and tallied as it is graded, then let
     go. What stays is a small record per student for the duplicate check, the distinct answers
     read (up to `score.CACHE_LIMIT` per item) and, for the report's class list, up to
     CLASS_LIST_LIMIT rows.
-    `choices` are those of `write_results`. Returns (run, tally, written files): the run holds
-    the sheets and notes, `run.results` stays empty; the tally (`tally.ClassTally`) has the counts
-    and flagged rows.
+    `choices` are those of `write_results`; `on_read(run)` is called once every row is graded,
+    before the item analysis, report and handouts (the command prints each sheet's mapping
+    there). Returns (run, tally, written files): the run holds the sheets and notes,
+    `run.results` stays empty; the tally (`tally.ClassTally`) has the counts and flagged rows.
     """
     from .grader import graded_rows, open_run
 
     run, grader = open_run(examset, paths, options)
-    written, tally = _write_folder(run, graded_rows(run, grader), grader.repeated, Path(out_dir), **choices)
+    written, tally = _write_folder(run, graded_rows(run, grader), grader.repeated, Path(out_dir), on_read=on_read,
+                                   **choices)
     return run, tally, written
 
 
 def _write_folder(run: GradeRun, rows, repeated, out_dir: Path, *, analysis: bool = True, report: bool = True,
                   pdf: bool | None = None, templates_dir: Path | None = None, handouts: bool | None = None,
-                  jobs: int | None = None, progress=None):
+                  jobs: int | None = None, progress=None, on_read=None):
     """Stage every file of the results folder from one pass over `rows`, then commit them together.
 
     `repeated` (`Grader.repeated`) is read after the pass: the first rows of repeated students.
@@ -90,7 +92,8 @@ def _write_folder(run: GradeRun, rows, repeated, out_dir: Path, *, analysis: boo
     try:
         with collector_paused():
             tally = _write(run, rows, repeated, staging, students, analysis=analysis, report=report, pdf=pdf,
-                           templates_dir=templates_dir, handouts=handouts, jobs=jobs, progress=progress)
+                           templates_dir=templates_dir, handouts=handouts, jobs=jobs, progress=progress,
+                           on_read=on_read)
         written = staging.commit()
         written += students.commit()
         if students.folder.is_dir() and not any(students.folder.iterdir()):
@@ -112,7 +115,7 @@ def _write_folder(run: GradeRun, rows, repeated, out_dir: Path, *, analysis: boo
 
 
 def _write(run: GradeRun, rows, repeated, staging, students, *, analysis: bool, report: bool, pdf: bool | None,
-           templates_dir: Path | None, handouts: bool | None, jobs: int | None, progress):
+           templates_dir: Path | None, handouts: bool | None, jobs: int | None, progress, on_read):
     from .analysis import analyse_run
     from .results import ObjectiveColumns, ResponsesFile, ScoresFile, write_item_analysis
     from .tally import ClassTally
@@ -133,6 +136,8 @@ def _write(run: GradeRun, rows, repeated, staging, students, *, analysis: bool, 
         scores.close()
     scores.flag(repeated)
     tally.flag_repeated(repeated)
+    if on_read is not None:
+        on_read(run)
     if not (analysis or report):
         return tally
     analyses = analyse_run(run, tally.analysis)
