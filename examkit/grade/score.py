@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..fileio import spreadsheet_text
 from ..models import Scoring
@@ -116,14 +116,14 @@ class OutcomeCache(dict):
     __slots__ = ("grader", "flagged", "blank", "strays", "limit")
 
     def __init__(self, grader: ItemGrader, flagged: set | None = None, blank: set | None = None,
-                 strays: list | None = None, limit: int | None = None):
+                 strays: list | None = None):
         super().__init__()
         self.grader = grader
         # Sets that may be shared by the caches of one form, to test a whole row at once.
         self.flagged: set[Outcome] = set() if flagged is None else flagged
         self.blank: set[Outcome] = set() if blank is None else blank
         self.strays: list[Outcome] = [] if strays is None else strays
-        self.limit = CACHE_LIMIT if limit is None else limit
+        self.limit = CACHE_LIMIT  # read when the cache is made, so a test can lower it
 
     def __missing__(self, cell):
         outcome = self.grader.grade(cell)
@@ -196,7 +196,9 @@ class ItemGrader:
         reading (the same letters, order or accepted answer, result and points), itself kept
         under a key no cell can be. Readings without a fixed set (typed texts that match no
         accepted answer, numbers) share one outcome per result, labelled OTHER_ANSWERS."""
-        if outcome.blank or outcome.result == REVIEW or outcome.value is None:
+        # Nothing read: blank, or for a person to read (a typed text to review keeps its text and is
+        # counted among OTHER_ANSWERS, as to review by its result).
+        if outcome.value is None:
             reading: tuple = (outcome.blank, outcome.result, outcome.points)
         elif self.key.type in ("single", "multiple", "matching", "ordering"):
             reading = (outcome.value, outcome.result, outcome.points)
@@ -209,11 +211,9 @@ class ItemGrader:
         if kept is None:
             kept = outcome
             if reading[0] == OTHER_ANSWERS:
-                label = OTHER_RIGHT_ANSWERS if outcome.result == CORRECT else OTHER_ANSWERS
-                kept = self._record("", label, "", outcome.result, outcome.points, outcome.max_points, "",
-                                    outcome.value, False)
+                # Only its label and what the analysis reads (result, points, value) matter: it is no row's outcome.
+                kept = replace(outcome, answer=OTHER_RIGHT_ANSWERS if outcome.result == CORRECT else OTHER_ANSWERS)
             self.cache[memo] = kept
-            _count_as(kept, kept)
         return kept
 
     def _record(self, raw: str, answer: str, method: str, result: str, points: float, max_points: float,
