@@ -45,6 +45,7 @@ def ordinary_file_mode() -> int:
 # What a spreadsheet may read as the start of a formula: the four signs and their full-width
 # forms (which some spreadsheets fold to ASCII), after any blanks some of them skip first.
 _FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_RISKY_FIRST = frozenset(_FORMULA_START)
 
 
 def spreadsheet_text(text: str) -> str:
@@ -52,6 +53,9 @@ def spreadsheet_text(text: str) -> str:
     (`=HYPERLINK(...)`, `+1`, `@SUM`, ` =1+1`, `＝1+1`) or with a tab or carriage return gets a
     leading apostrophe, which Excel and LibreOffice hide, so a student's answer can never run
     as a formula on the teacher's machine. A lone `-` (a blank answer) stays as it is."""
+    first = text[:1]
+    if first not in _RISKY_FIRST and not first.isspace():  # most cells: one look at one character
+        return text
     if text.startswith(("\t", "\r")):
         return "'" + text
     bare = text.lstrip()
