@@ -235,8 +235,9 @@ class ScoreRows:
 
 
 class ScoresFile:
-    """scores.csv, a row as each result comes (`add(result, objective scores)`). The first row of a repeated student has
-    gone by when the repeat is found: `flag(repeated)` flags those rows in the closed file."""
+    """scores.csv, a row as each result comes (`add(result, its objective scores)`). The first
+    row of a repeated student has gone by when the repeat is found: `flag(repeated)` flags
+    those rows in the closed file."""
 
     def __init__(self, run: GradeRun, objectives: ObjectiveColumns, staging: Staging):
         self.path = staging.reserve(SCORES_FILE)
