@@ -198,7 +198,7 @@ if way == "in memory":
 else:
     whole = way == "whole job"
     run, tally, _ = grade_and_write(examset, [sheet], out / "results", analysis=whole, report=whole)
-    flagged = len(tally.flagged)
+    flagged = tally.flagged_count
 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
 distinct = sum(len(g.cache) for graders in run.graders.values() for g in graders)
 try:  # this process's own peak: ru_maxrss would start from the parent's size at fork

@@ -88,6 +88,7 @@ def test_a_capped_class_gets_the_marks_flags_and_counts_of_reading_everything_on
     # What was read past the limit and flagged or blank left the row tests' sets with its row.
     caches = [g.cache for g in run.graders["A"]]
     assert caches[0].flagged | caches[0].blank <= {o for c in caches for o in c.values()}
+    assert caches[0].flagged | caches[0].blank == set()  # each item kept only s1's answer: neither flagged nor blank
     assert caches[0].strays == []
 
 

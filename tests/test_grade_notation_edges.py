@@ -252,6 +252,7 @@ def test_two_accepted_answers_alike_still_read_as_exact():
     key = short_key(["chunking", "chunkings"])
     status, _, reading = read(key, "chunkingz")
     assert status == ANSWER and reading.method.startswith("fuzzy ")
+    assert reading == Reading(ANSWER, (0, "chunkingz"), "fuzzy 94")  # the nearer one, not flagged as a tie
 
 
 def test_numeric_answers():

@@ -3,7 +3,6 @@ are graded and let go, with the same files as grading in memory."""
 
 from __future__ import annotations
 
-import csv
 import gc
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from examkit.fileio import read_examset
 from examkit.grade import GradeOptions, StudentResult, grade_and_write, grade_files, write_results
 
 from .fixtures.grade.support import copy_examdir, write_sheet
-from .test_grade_rows import MESSY, PERFECT_A, write_messy
+from .test_grade_rows import MESSY, PERFECT_A, read_csv, write_messy
 
 RESULT_FILES = ("scores.csv", "responses.csv", "item-analysis.csv", "form-statistics.csv", "report.html")
 
@@ -54,8 +53,7 @@ def test_the_command_lists_a_repeated_students_first_row_in_input_order(tmp_path
     lines = [line.strip() for line in result.output.splitlines() if line.startswith("  flagged")]
     assert lines[:2] == ["flagged messy.csv:2 ann: duplicate student (also at messy.csv:4)",
                          "flagged messy.csv:3 bob: unknown form 'C' (the forms are A, B)"]
-    with (examdir / "results" / "scores.csv").open(newline="", encoding="utf-8") as handle:
-        first = next(csv.DictReader(handle))
+    first = read_csv(examdir / "results" / "scores.csv")[0]
     assert (first["status"], first["reason"]) == ("flagged", "duplicate student (also at messy.csv:4)")
 
 
@@ -72,8 +70,7 @@ def test_a_large_class_keeps_no_row_and_its_report_has_no_class_list(tmp_path, e
     assert not (tmp_path / "results" / "students").exists()
     report = (tmp_path / "results" / "report.html").read_text(encoding="utf-8")
     assert "student 7" not in report
-    with (tmp_path / "results" / "scores.csv").open(newline="", encoding="utf-8") as handle:
-        assert [r["student"] for r in csv.DictReader(handle)] == [f"student {n}" for n in range(40)]
+    assert [r["student"] for r in read_csv(tmp_path / "results" / "scores.csv")] == [f"student {n}" for n in range(40)]
     # Asking for the handouts keeps the rows they are made from, and the class list with them.
     run, tally, _ = grade_and_write(read_examset(examdir), [sheet], tmp_path / "again", pdf=False, handouts=True)
     assert len(tally.kept) == 40 and "student 7" in (tmp_path / "again" / "report.html").read_text(encoding="utf-8")
@@ -124,17 +121,17 @@ def test_answers_read_past_the_cache_limit_grade_and_count_as_before(tmp_path, e
     for name in ("scores.csv", "responses.csv", "form-statistics.csv"):
         assert (tmp_path / "capped" / name).read_bytes() == (tmp_path / "all-kept" / name).read_bytes(), name
     graders = run.graders["A"]
-    assert tally.flagged and all(len(g.cache) <= 3 + 12 for g in graders)  # 3 cells, a few readings
+    # Each item kept its first 3 cells and nothing more of what students wrote; the rest was
+    # counted under readings kept aside (keys no cell can be): the limit really was reached.
+    cells = [[k for k in g.cache if not (isinstance(k, tuple) and k[0] == "counted as")] for g in graders]
+    assert tally.flagged and [len(c) for c in cells] == [3] * len(graders)
+    assert all(len(g.cache) > 3 for g in graders)
     # What was read and not kept leaves the row tests' sets once its row is done.
     kept_outcomes = {o for g in graders for o in g.cache.values()}
     assert graders[0].cache.flagged | graders[0].cache.blank <= kept_outcomes
     assert graders[0].cache.strays == []
 
-    def analysis(folder: str) -> list[dict]:
-        with (tmp_path / folder / "item-analysis.csv").open(newline="", encoding="utf-8") as handle:
-            return list(csv.DictReader(handle))
-
-    kept, capped = analysis("all-kept"), analysis("capped")
+    kept, capped = (read_csv(tmp_path / folder / "item-analysis.csv") for folder in ("all-kept", "capped"))
     for before, after in zip(kept, capped):
         assert {k: v for k, v in after.items() if k != "choices"} == {k: v for k, v in before.items() if k != "choices"}
         if before["type"] in ("single", "multiple", "matching", "ordering"):
@@ -149,3 +146,25 @@ def test_the_command_shows_how_it_read_each_sheet_before_the_handouts_progress(t
     output = result.output
     assert "messy.csv: answer-sheet CSV" in output and "handouts" in output
     assert output.index("messy.csv: answer-sheet CSV") < output.index("handouts") < output.index("11 rows:")
+
+
+def test_grading_in_memory_keeps_the_class_list_of_any_class(tmp_path, examdir, monkeypatch):
+    # Every row is in run.results already: the report lists them all, past CLASS_LIST_LIMIT too.
+    monkeypatch.setattr(examkit.grade, "CLASS_LIST_LIMIT", 5)
+    run = grade_files(read_examset(examdir), [big_class(tmp_path, 40)])
+    write_results(run, tmp_path / "results", pdf=False, handouts=False)
+    assert "student 37" in (tmp_path / "results" / "report.html").read_text(encoding="utf-8")
+    assert not any("no class list" in note for note in run.notes)
+
+
+def test_flagged_rows_past_the_first_few_are_counted_not_kept(tmp_path, examdir, monkeypatch):
+    import examkit.grade.tally
+
+    monkeypatch.setattr(examkit.grade.tally, "FLAGGED_KEPT", 3)
+    run, tally, _ = grade_and_write(read_examset(examdir), [write_messy(tmp_path)], tmp_path / "results", pdf=False)
+    # The repeated student's first row, flagged once the pass was over, still comes first.
+    assert tally.flagged_count == 10
+    assert [r.source for r in tally.flagged_rows] == ["messy.csv:2", "messy.csv:3", "messy.csv:4"]
+    report = (tmp_path / "results" / "report.html").read_text(encoding="utf-8")
+    assert "Flagged rows (10)" in report and "The first 3 are listed here; scores.csv has all 10" in report
+    assert sum(1 for r in read_csv(tmp_path / "results" / "scores.csv") if r["status"] == "flagged") == 10

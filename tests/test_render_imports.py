@@ -25,7 +25,8 @@ def test_commands_that_print_no_pdf_never_import_weasyprint(tmp_path):
     assert not imports_weasyprint("validate")
     assert not imports_weasyprint("generate", "-o", str(tmp_path / "gen"), "--forms", "1", "--seed", "1")
     assert not imports_weasyprint("render", str(folder), "--format", "html", "--jobs", "1")
-    # The answer sheet's PDF is drawn from its geometry, on one job or several.
+    # The answer sheet's PDF is drawn from its geometry, on one job or several: the command never
+    # imports weasyprint for it, not even ahead of forking (as it does when a PDF is laid out).
     assert not imports_weasyprint("render", str(folder), "--only", "sheet", "--jobs", "1")
     assert not imports_weasyprint("render", str(folder), "--only", "sheet", "--jobs", "2")
     assert (folder / "sheet-A.pdf").read_bytes().startswith(b"%PDF")

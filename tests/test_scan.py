@@ -476,6 +476,7 @@ def test_a_smaller_rescan_into_the_same_folder_leaves_no_pictures_of_the_earlier
     pile, _ = make_pile(exam, rng, distortions=("none", "phone"))
     out = tmp_path / "out"
     scan_files(exam, [save_pdf(tmp_path / "all.pdf", [image for _, image in pile])], out=out, jobs=1, dpi=DPI)
+    assert any(p.name.startswith("p0002") for p in (out / "review-images").iterdir())  # pictures to be removed
     (out / "review-images" / "my-notes.txt").write_text("mine")  # not a name the scanner gives: kept
     report = scan_files(exam, [save_pdf(tmp_path / "one.pdf", [pile[0][1]])], out=out, jobs=1, dpi=DPI)
     left = {p.name for p in (out / "review-images").iterdir()}

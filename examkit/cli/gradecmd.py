@@ -87,21 +87,20 @@ def grade_command(examdir: Path, responses: tuple[Path, ...], out_dir: Path | No
         run, tally, written = grade_and_write(examset, responses, target, options, report=not no_report, pdf=pdf,
                                               templates_dir=templates_dir, handouts=handouts, jobs=jobs,
                                               progress=progress, on_read=show_mapping)
-    flagged = tally.flagged_rows
-    click.echo(f"{tally.rows} rows: {tally.graded} graded, {len(flagged)} flagged, "
+    click.echo(f"{tally.rows} rows: {tally.graded} graded, {tally.flagged_count} flagged, "
                f"{tally.rows - tally.graded} not gradable")
-    for row in flagged[:_SHOWN_FLAGS]:
+    for row in tally.flagged_rows[:_SHOWN_FLAGS]:
         click.echo(f"  flagged {row.source} {row.student or '(no name)'}: {row.reason}")
-    if len(flagged) > _SHOWN_FLAGS:
-        click.echo(f"  ... and {len(flagged) - _SHOWN_FLAGS} more; see scores.csv")
+    if tally.flagged_count > _SHOWN_FLAGS:
+        click.echo(f"  ... and {tally.flagged_count - _SHOWN_FLAGS} more; see scores.csv")
     for note in run.notes:
         click.echo(f"note: {note}")
     top = [p.name for p in written if p.parent == target.resolve() or p.parent == target]
     handout_files = len(written) - len(top)
     also = f" and {handout_files} handout files in students/" if handout_files else ""
     click.echo(f"wrote {', '.join(top)}{also} to {display_path(target)}")
-    if strict and flagged:
-        click.echo(f"error: {len(flagged)} rows flagged (--strict)", err=True)
+    if strict and tally.flagged_count:
+        click.echo(f"error: {tally.flagged_count} rows flagged (--strict)", err=True)
         raise SystemExit(1)
 
 

@@ -20,7 +20,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .grader import GradeOptions, Grader, GradeRun, StudentResult, grade_files
+from .grader import (
+    GradeOptions,
+    Grader,
+    GradeRun,
+    StudentResult,
+    grade_files,
+    graded_rows,
+    open_run,
+)
 
 __all__ = ["GradeOptions", "GradeRun", "Grader", "StudentResult", "grade_files", "grade_and_write", "write_results",
            "RESULTS_DIR"]
@@ -48,7 +56,8 @@ def write_results(run: GradeRun, out_dir: Path, *, analysis: bool = True, report
     graded rows; their PDFs are rendered on `jobs` processes, `progress(done, total)` called
     after each. What is left out is said in `run.notes`.
     """
-    written, _ = _write_folder(run, run.results, {}, out_dir, analysis=analysis, report=report, pdf=pdf,
+    # The rows are all in memory already: the report lists every one, however many.
+    written, _ = _write_folder(run, run.results, {}, out_dir, keep=None, analysis=analysis, report=report, pdf=pdf,
                                templates_dir=templates_dir, handouts=handouts, jobs=jobs, progress=progress)
     return written
 
@@ -65,20 +74,21 @@ def grade_and_write(examset, paths, out_dir: Path, options: GradeOptions | None 
     there). Returns (run, tally, written files): the run holds the sheets and notes,
     `run.results` stays empty; the tally (`tally.ClassTally`) has the counts and flagged rows.
     """
-    from .grader import graded_rows, open_run
-
     run, grader = open_run(examset, paths, options)
-    written, tally = _write_folder(run, graded_rows(run, grader), grader.repeated, Path(out_dir), on_read=on_read,
-                                   **choices)
+    keep = None if choices.get("handouts") is True or choices.get("pdf") is True else CLASS_LIST_LIMIT
+    written, tally = _write_folder(run, graded_rows(run, grader), grader.repeated, Path(out_dir), keep=keep,
+                                   on_read=on_read, **choices)
     return run, tally, written
 
 
-def _write_folder(run: GradeRun, rows, repeated, out_dir: Path, *, analysis: bool = True, report: bool = True,
+def _write_folder(run: GradeRun, rows, repeated, out_dir: Path, *, keep: int | None, analysis: bool = True,
+                  report: bool = True,
                   pdf: bool | None = None, templates_dir: Path | None = None, handouts: bool | None = None,
                   jobs: int | None = None, progress=None, on_read=None):
     """Stage every file of the results folder from one pass over `rows`, then commit them together.
 
     `repeated` (`Grader.repeated`) is read after the pass: the first rows of repeated students.
+    `keep`: how many rows the report may keep for its class list and handouts (None: all).
     """
     from ..bulk import collector_paused
     from .handouts import STUDENTS_DIR, is_handout_name
@@ -91,7 +101,7 @@ def _write_folder(run: GradeRun, rows, repeated, out_dir: Path, *, analysis: boo
     made = [folder for folder in (staging.folder, students.folder) if not folder.exists()]
     try:
         with collector_paused():
-            tally = _write(run, rows, repeated, staging, students, analysis=analysis, report=report, pdf=pdf,
+            tally = _write(run, rows, repeated, staging, students, keep=keep, analysis=analysis, report=report, pdf=pdf,
                            templates_dir=templates_dir, handouts=handouts, jobs=jobs, progress=progress,
                            on_read=on_read)
         written = staging.commit()
@@ -114,15 +124,19 @@ def _write_folder(run: GradeRun, rows, repeated, out_dir: Path, *, analysis: boo
         raise
 
 
-def _write(run: GradeRun, rows, repeated, staging, students, *, analysis: bool, report: bool, pdf: bool | None,
-           templates_dir: Path | None, handouts: bool | None, jobs: int | None, progress, on_read):
+def _write(run: GradeRun, rows, repeated, staging, students, *, keep: int | None, analysis: bool, report: bool,
+           pdf: bool | None, templates_dir: Path | None, handouts: bool | None, jobs: int | None, progress, on_read):
     from .analysis import analyse_run
-    from .results import ObjectiveColumns, ResponsesFile, ScoresFile, write_item_analysis
+    from .results import (
+        ObjectiveColumns,
+        ResponsesFile,
+        ScoresFile,
+        write_item_analysis,
+    )
     from .tally import ClassTally
 
     objectives = ObjectiveColumns.of(run)
-    keep = 0 if not report else None if handouts is True or pdf is True else CLASS_LIST_LIMIT
-    tally = ClassTally(run, objectives, keep=keep, analysis=analysis or report, summary=report)
+    tally = ClassTally(run, objectives, keep=keep if report else 0, analysis=analysis or report, summary=report)
     scores, responses = ScoresFile(run, objectives, staging), ResponsesFile(staging)
     try:
         add_score, add_responses, add_tally, objective_scores = scores.add, responses.add, tally.add, objectives.scores

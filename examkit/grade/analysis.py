@@ -113,16 +113,10 @@ class StatisticsBuilder:
     def test(self) -> FormStatistics:
         n = self.n
         stats = FormStatistics(n, len(self.max_marks), float(sum(self.max_marks)))
-        if not n:
-            return stats
-        values = sorted(self.totals.items())
-        stats.mean = sum(v * c for v, c in values) / n
-        stats.median = weighted_median(values, n)
-        stats.minimum, stats.maximum = values[0][0], values[-1][0]
+        stats.mean, stats.median, stats.sd, stats.minimum, stats.maximum = spread(self.totals)
         if n < 2:
             return stats
-        var_total = sum(c * (v - stats.mean) ** 2 for v, c in values) / (n - 1)
-        stats.sd = math.sqrt(var_total)
+        var_total = stats.sd ** 2
         k = len(self.max_marks)
         if k > 1 and var_total > 0:
             item_vars = sum(_variance(table, n) for table in self.joint)
@@ -134,6 +128,18 @@ class StatisticsBuilder:
 def _variance(table: Counter, n: int) -> float:
     mean = sum(x * c for (x, _), c in table.items()) / n
     return sum(c * (x - mean) ** 2 for (x, _), c in table.items()) / (n - 1)
+
+
+def spread(counts: Counter) -> tuple[float | None, ...]:
+    """(mean, median, sample sd, min, max) of values counted as value -> how many; None where
+    there are too few values (the sd needs two)."""
+    n = sum(counts.values())
+    if not n:
+        return None, None, None, None, None
+    values = sorted(counts.items())
+    mean = sum(v * c for v, c in values) / n
+    sd = math.sqrt(sum(c * (v - mean) ** 2 for v, c in values) / (n - 1)) if n > 1 else None
+    return mean, weighted_median(values, n), sd, values[0][0], values[-1][0]
 
 
 def weighted_median(values: list[tuple[float, int]], n: int) -> float:

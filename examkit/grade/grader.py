@@ -125,9 +125,19 @@ class RowSummary(NamedTuple):
     form: str
     reasons: list[str] | tuple[()]
 
+    @classmethod
+    def of(cls, row: int, result: StudentResult) -> RowSummary:
+        return cls(row, result.source, result.student, result.form, result.reasons)
+
     @property
     def reason(self) -> str:
         return "; ".join(self.reasons)
+
+
+def apply_repeated(rows: list[StudentResult], repeated: Mapping[int, RowSummary]) -> None:
+    """Give the kept first rows of repeated students (`Grader.repeated`) their duplicate flag."""
+    for row, first in repeated.items():
+        rows[row].reasons = first.reasons
 
 
 @dataclass
@@ -260,7 +270,7 @@ class Grader:
             return
         first = self._seen.get(name)
         if first is None:
-            self._seen[name] = RowSummary(self.rows, result.source, result.student, result.form, result.reasons)
+            self._seen[name] = RowSummary.of(self.rows, result)
             return
         result.flag_first(f"duplicate student (also at {first.source})")
         result.counted = False
@@ -609,8 +619,7 @@ def grade_files(examset: ExamSet, paths: Iterable[Path], options: GradeOptions |
     with collector_paused(keep=True):
         for result in graded_rows(run, grader):
             run.results.append(result)
-    for row, first in grader.repeated.items():
-        run.results[row].reasons = first.reasons
+    apply_repeated(run.results, grader.repeated)
     return run
 
 

@@ -51,7 +51,12 @@ def stage_handouts(run: GradeRun, objectives: ObjectiveColumns, staging: Staging
 
     `progress(done, total)` is called after each PDF (or, without PDFs, each HTML file).
     """
-    from .report import HANDOUT_TEMPLATE, handout_context, render_template, report_environment
+    from .report import (
+        HANDOUT_TEMPLATE,
+        handout_context,
+        render_template,
+        report_environment,
+    )
 
     env = report_environment(templates_dir)
     total = len(names)

@@ -7,14 +7,13 @@ report is one self-contained file that opens offline and prints the same everywh
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ExamkitError
 from ..numbers import fixed, format_number, percent
-from .analysis import UNRELIABLE, FormAnalysis, weighted_median
+from .analysis import UNRELIABLE, FormAnalysis, spread
 from .grader import GradeRun, StudentResult
 from .key import ItemKey
 from .results import ObjectiveColumns, format_choices, scaled_and_result
@@ -116,7 +115,7 @@ def report_context(run: GradeRun, analyses: list[FormAnalysis], objectives: Obje
     from .analysis import RELIABLE_FROM
 
     objectives = objectives or ObjectiveColumns.of(run)
-    tally = tally or ClassTally.of(run, objectives)
+    tally = tally or ClassTally.of(run, objectives, analysis=False)
     examset = run.examset
     worst = _worst_items(analyses)
     return {
@@ -163,15 +162,10 @@ def _rules_applied(run: GradeRun) -> dict:
 
 def _class_summary(tally: ClassTally) -> dict:
     """Row counts and the spread of percentages over the students who count."""
-    values = sorted(tally.percents.items())
-    n = sum(tally.percents.values())
-    mean = sum(v * c for v, c in values) / n if n else None
+    mean, median, sd, low, high = spread(tally.percents)
     return {
-        "rows": tally.rows, "graded": tally.graded, "counted": tally.counted, "flagged": len(tally.flagged),
-        "not_graded": tally.rows - tally.graded,
-        "mean": mean, "median": weighted_median(values, n) if n else None,
-        "sd": math.sqrt(sum(c * (v - mean) ** 2 for v, c in values) / (n - 1)) if n > 1 else None,
-        "low": values[0][0] if n else None, "high": values[-1][0] if n else None,
+        "rows": tally.rows, "graded": tally.graded, "counted": tally.counted, "flagged": tally.flagged_count,
+        "not_graded": tally.rows - tally.graded, "mean": mean, "median": median, "sd": sd, "low": low, "high": high,
         "passed": tally.passed if tally.run.examset.scoring.pass_mark is not None else None,
     }
 

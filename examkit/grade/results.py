@@ -13,8 +13,8 @@ import io
 import os
 import re
 import tempfile
-from operator import attrgetter, itemgetter
 from collections.abc import Mapping
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from ..fileio import ordinary_file_mode, remove_stale, spreadsheet_text
