@@ -3,7 +3,6 @@ not kept, yet the marks, the flags, the blanks and the item analysis's counts st
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -101,11 +100,8 @@ def test_a_teachers_decision_is_counted_in_the_item_analysis(tmp_path, capped):
     assert form.items[0].stats.facility == pytest.approx(100 * 4 / 6)
 
 
-def test_numbers_read_past_the_limit_are_counted_as_other_right_or_other_answers(tmp_path, capped):
-    bank = tmp_path / "bank"
-    bank.mkdir()
-    shutil.copy(FIXTURES / "bank" / "exam.yaml", bank / "exam.yaml")
-    (bank / "numbers.yaml").write_text(NUMBERS_ITEM, encoding="utf-8")
+def test_numbers_read_past_the_limit_are_counted_as_other_right_or_other_answers(tmp_path, capped, write_items):
+    bank = write_items(NUMBERS_ITEM, "numbers.yaml")
     examset = generate_examset(load_bank([bank]), Blueprint(title="Bytes", items=1), forms=1, seed=1)
     cells = ["8", "8.0", "9", "8 or 9", "", "10", "8", "8.00"]
     sheet = write_sheet(tmp_path / "bytes.csv", [[f"s{n}", "A", c] for n, c in enumerate(cells)], positions=1)

@@ -3,7 +3,6 @@ the form statistics, on real cells read by the grader (the formulas are checked 
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from examkit.grade.score import ItemGrader, Rules
 from examkit.models import Blueprint
 
 from .fixtures.grade.support import write_sheet
+from .fixtures.numbers import PLAIN_NUMBER_ITEM
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMSET = read_examset(FIXTURES / "grade" / "examset.json")
@@ -76,24 +76,12 @@ def test_typed_answers_show_the_five_given_most_often_as_accepted_or_typed():
     assert counted(5, {"RAG": 2, "chunks": 1}, accept=("RAG",)) == [("RAG", 2, True), ("chunks", 1, True)]
 
 
-NUMBERS_ITEM = """items:
-  - id: bits
-    type: numeric
-    objective: "mini:1.1"
-    stem: How many bits are in a byte?
-    difficulty: easy
-    explanation: A byte is 8 bits.
-    source: Notes › Bytes
-    answer: 8
-"""
+NUMBERS_ITEM = "items:\n" + PLAIN_NUMBER_ITEM
 
 
-def test_a_numeric_item_is_analysed_by_the_numbers_given(tmp_path):
+def test_a_numeric_item_is_analysed_by_the_numbers_given(tmp_path, write_items):
     # Before, the analysis of any exam with a numeric item stopped on a TypeError (a number has no [0]).
-    bank = tmp_path / "bank"
-    bank.mkdir()
-    shutil.copy(FIXTURES / "bank" / "exam.yaml", bank / "exam.yaml")
-    (bank / "numbers.yaml").write_text(NUMBERS_ITEM, encoding="utf-8")
+    bank = write_items(NUMBERS_ITEM, "numbers.yaml")
     examset = generate_examset(load_bank([bank]), Blueprint(title="Bytes", items=1), forms=1, seed=1)
     # "8" and "8.0" are the same number; "9" is wrong; "8 or 9" is two numbers, for a person to read.
     sheet = write_sheet(tmp_path / "bytes.csv", [["s1", "A", "8"], ["s2", "A", "8.0"], ["s3", "A", "9"],

@@ -14,6 +14,8 @@ from examkit.bank import load_bank
 from examkit.generate import find_blueprint, load_blueprint
 from examkit.render import practice as practice_module
 from examkit.render.practice import build_practice
+
+from tests.fixtures.numbers import PLAIN_NUMBER_ITEM
 from tests.fixtures.render.support import CHROMIUM
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is not installed (Debian package 'chromium')")
@@ -245,15 +247,7 @@ items:
     conditions: ["a != b"]
     answer: share
     tolerance: 0.0005
-  - id: plain-number
-    type: numeric
-    objective: "mini:1.1"
-    stem: How many bits are in a byte?
-    difficulty: easy
-    explanation: A byte is 8 bits.
-    source: Notes › Bytes
-    answer: 8
-"""
+""" + PLAIN_NUMBER_ITEM
 
 
 def test_numeric_and_parametric_items(browser, tmp_path):

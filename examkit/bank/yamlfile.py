@@ -144,7 +144,7 @@ class _Refused(Exception):
 def _check_shape(root: yaml.Node) -> None:
     """Refuse a node graph that is too deep, refers to itself, or grows too much through aliases."""
     sizes: dict[int, int] = {}  # node -> nodes in it, counting each alias's again: done nodes
-    active: set[int] = set()  # the nodes being measured (a done node is found in `sizes` first)
+    active: set[int] = set()  # every node started (a node met again before it is done refers to itself)
 
     def size(node: yaml.Node, depth: int) -> int:
         key = id(node)

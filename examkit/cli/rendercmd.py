@@ -7,8 +7,11 @@ from pathlib import Path
 
 import click
 
+# Not examkit.render: that imports pydantic and jinja2, and the weasyprint import should start first.
+from ..documents import DOCUMENTS, lays_out_pdf
+
 DEFAULT_FOLDER = Path("output") / "aif-c01-task-2.1-practice"
-ALL_DOCUMENTS = "exam,sheet,key,teacher,practice"
+ALL_DOCUMENTS = ",".join(DOCUMENTS)
 
 
 @click.command("render", short_help="Render an exam folder as HTML and PDF.")
@@ -42,12 +45,11 @@ def render_command(ctx: click.Context, folder: Path | None, formats: str, only: 
     and once: key.html/.pdf, the answer key of every form.
     With --print: class-set.pdf (and sheet-X.layout.json), ready for the copier.
     """
-    from ..render.html import lays_out_pdf
     from ..warmup import import_in_background
 
     if class_set or lays_out_pdf(formats, only):
         import_in_background("weasyprint")  # overlaps examkit's own imports and set-up
-    from ..render import DOCUMENTS, render_folder
+    from ..render import render_folder
 
     folder = folder or DEFAULT_FOLDER
     if class_set or copies is not None:

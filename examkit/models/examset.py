@@ -115,8 +115,6 @@ class SetItem(ItemContent):
     tolerance: float = 0
     tolerance_percent: float = 0
     decimals: int | None = None
-    # The item as printed per printing order, and its lettered parts, built by `print_item` on first use.
-    _printed: dict[tuple, Any] = PrivateAttr(default_factory=dict)
     # Parametric items: the formulas of computed values, in order (the drawn numbers are per form).
     formulas: dict[str, str] = {}
 
@@ -176,20 +174,27 @@ def placement_key(item: SetItem, placement: Placement, scope: dict[str, float] |
     return " | ".join(fill(a, scope) for a in item.answers)
 
 
-def print_item(item_id: str, item: SetItem, placement: Placement, position: int) -> FormItem:
-    """The item as printed at `position`: lettered, numbered and keyed by its placement."""
+def print_item(item_id: str, item: SetItem, placement: Placement, position: int,
+               printed: dict[tuple, Any] | None = None) -> FormItem:
+    """The item as printed at `position`: lettered, numbered and keyed by its placement.
+
+    `printed` keeps what was printed, for the forms of one exam set (`ExamSet.link_forms`): they
+    print each item in a few orders only, so it is printed once per order and copied for another
+    position, and each lettered part is made once (nothing changes a printed item).
+    """
     if item.formulas or placement.values:  # a parametric item prints its own numbers on each form
-        return _print(item_id, item, placement, position, scope_of(item, placement))
-    # Forms of a large set print each item in a few orders only: it is printed once per order
-    # and copied for each position (nothing changes a printed item).
-    order_key = (tuple(placement.order), tuple(placement.premises))
-    printed = item._printed.get(order_key)
+        return _print(item_id, item, placement, position, scope_of(item, placement), {})
     if printed is None:
-        printed = item._printed[order_key] = _print(item_id, item, placement, position, {})
-    return printed if printed.position == position else printed.model_copy(update={"position": position})
+        printed = {}
+    order_key = (item_id, tuple(placement.order), tuple(placement.premises))
+    made = printed.get(order_key)
+    if made is None:
+        made = printed[order_key] = _print(item_id, item, placement, position, {}, printed)
+    return made if made.position == position else made.model_copy(update={"position": position})
 
 
-def _print(item_id: str, item: SetItem, placement: Placement, position: int, scope: dict[str, float]) -> FormItem:
+def _print(item_id: str, item: SetItem, placement: Placement, position: int, scope: dict[str, float],
+           made: dict[tuple, Any]) -> FormItem:
     def text(value):
         return fill(value, scope) if scope and value else value
 
@@ -200,19 +205,18 @@ def _print(item_id: str, item: SetItem, placement: Placement, position: int, sco
         "points": item.points, "options": [], "premises": [], "responses": [], "steps": [],
         "answers": [text(a) for a in item.answers], "number": None, "tolerance": 0.0, "values": scope,
     }
-    values.update(_printed_parts(item, placement, text, scope))
+    values.update(_printed_parts(item_id, item, placement, text, scope, made))
     return FormItem.model_construct(**values)
 
 
-def _printed_parts(item: SetItem, placement: Placement, text, scope: dict[str, float]) -> dict[str, Any]:
-    """An item's options, responses, premises or steps lettered in a placement's order, and its key."""
+def _printed_parts(item_id: str, item: SetItem, placement: Placement, text, scope: dict[str, float],
+                   made: dict[tuple, Any]) -> dict[str, Any]:
+    """An item's options, responses, premises or steps lettered in a placement's order, and its
+    key; a lettered part already in `made` (an earlier order gave it the same letter) is reused."""
     order = placement.order
-    # One lettered option serves every order that gives it the same letter; a parametric
-    # item's texts differ on each form, so its parts are made afresh.
-    made: dict[tuple, Any] = item._printed if not scope else {}
 
     def part(model, kind: str, index: int, slot: int, **fields):
-        key = (kind, index, slot, fields.get("number"))
+        key = (item_id, kind, index, slot, fields.get("number"))
         printed = made.get(key)
         if printed is None:
             printed = made[key] = model.model_construct(**fields)
@@ -256,6 +260,7 @@ class Form(Strict):
     # The printed items, with the placements list they were printed from: a copy of the form with
     # other placements (`model_copy(update=...)`) prints its own.
     _printed: tuple[list[Placement], list[FormItem]] | None = PrivateAttr(None)
+    _prints: dict[tuple, Any] | None = PrivateAttr(None)  # what the set's forms printed (`print_item`)
 
     @property
     def items(self) -> list[FormItem]:
@@ -265,7 +270,7 @@ class Form(Strict):
             store = self._store
             if store is None:
                 raise RuntimeError("a form's items are printed from its exam set; read the form through it")
-            cached = self._printed = (self.placements, [print_item(p.item, store[p.item], p, position)
+            cached = self._printed = (self.placements, [print_item(p.item, store[p.item], p, position, self._prints)
                                                         for position, p in enumerate(self.placements, start=1)])
         return cached[1]
 
@@ -332,11 +337,11 @@ class ExamSet(Strict):
     def link_forms(self) -> None:
         """Let each form print its items from this set's stored items, as they are now (what
         was printed from them before, perhaps before a change, is forgotten)."""
-        for item in self.items.values():
-            item._printed = {}
+        prints: dict[tuple, Any] = {}
         for form in self.forms:
             form._store = self.items
             form._printed = None
+            form._prints = prints
 
     def form(self, letter: str) -> Form | None:
         return next((f for f in self.forms if f.letter == letter.strip().upper()), None)

@@ -20,9 +20,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..documents import DOCUMENT, DOCUMENTS, lays_out_pdf
 from ..errors import ExamkitError, Problem, display_path
 from ..fileio import inside, read_examset, remove_stale, write_atomic
-from .html import DOCUMENT, DOCUMENTS, lays_out_pdf
 
 FORMATS = ("html", "pdf")
 

@@ -14,53 +14,21 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+# The table of documents lives in examkit/documents.py, which imports nothing heavy: the
+# command decides from it, before any of this is imported, whether to start weasyprint's import.
+from ..documents import DOCUMENT_TABLE, DOCUMENTS
 from ..models import ExamSet, Form, FormItem
 from ..numbers import format_number
 from .markdown import render_markdown
-from .sheet import HOW_TO_MARK, PAPER_SIZES, SheetLayout, layout_sheet, instructions as sheet_instructions
+from .sheet import HOW_TO_MARK, PAPER_SIZES, SheetLayout, layout_sheet
+from .sheet import instructions as sheet_instructions
 
-
-
-@dataclass(frozen=True)
-class Document:
-    """One kind of document: whether it is made per form, whether it exists only as HTML, its
-    cost rank (0 costliest: a batch starts the costliest, so its last job is a short one), and
-    whether its PDF is drawn from computed geometry rather than laid out by weasyprint."""
-
-    name: str
-    per_form: bool
-    html_only: bool
-    cost: int
-    drawn_pdf: bool = False
-
-    @property
-    def template(self) -> str:
-        return f"{self.name}.html.j2"
-
-
-# The one table of documents, in the order a teacher would print them; the rest derives from it.
-DOCUMENT_TABLE = (
-    Document("exam", per_form=True, html_only=False, cost=1),
-    Document("sheet", per_form=True, html_only=False, cost=2, drawn_pdf=True),
-    Document("key", per_form=False, html_only=False, cost=3),
-    Document("teacher", per_form=True, html_only=False, cost=0),
-    Document("practice", per_form=True, html_only=True, cost=4),
-)
-DOCUMENT = {d.name: d for d in DOCUMENT_TABLE}
-DOCUMENTS = tuple(DOCUMENT)
 PER_FORM = {d.name for d in DOCUMENT_TABLE if d.per_form}
+# How each type's row of the answer sheet is marked, as the booklet's instructions say it.
+_HOW_TO_MARK = {kind: how for kind, (_, how) in HOW_TO_MARK.items()}
 TEMPLATE_OF = {d.name: d.template for d in DOCUMENT_TABLE}
 
 
-def lays_out_pdf(formats: str | tuple[str, ...], only: str | tuple[str, ...]) -> bool:
-    """Whether rendering these formats of these documents needs weasyprint (0.6-1 s to import):
-    only a PDF that is laid out does; the answer sheet's is drawn. Unknown names are ignored here
-    (the render refuses them with its own message)."""
-    def names(value) -> set[str]:
-        return {v.strip().lower() for v in (value.split(",") if isinstance(value, str) else value)}
-
-    return "pdf" in names(formats) and any(
-        not (DOCUMENT[d].html_only or DOCUMENT[d].drawn_pdf) for d in names(only) if d in DOCUMENT)
 _CHOOSE_IN_STEM = re.compile(r"\b(select|choose)\s+(two|three|four|five|six|\d+)\b", re.I)
 _NUMBER_WORDS = {2: "TWO", 3: "THREE", 4: "FOUR", 5: "FIVE", 6: "SIX"}
 
@@ -260,7 +228,7 @@ def render_document(env, doc: str, examset: ExamSet, form: Form | None = None, *
         "answer_text": answer_text,
         "facts": exam_facts(examset, form),
         "types": types_present(forms),
-        "how_to_mark": {kind: how for kind, (_, how) in HOW_TO_MARK.items()},  # a row of the answer sheet
+        "how_to_mark": _HOW_TO_MARK,
         "footer_left": f"{examset.exam_title or examset.title}" + (f" · Form {form.letter}" if form else ""),
     }
     if form is not None:
