@@ -2,8 +2,10 @@
 
 Every file is written to a temporary file beside its target and all of them are renamed into
 place only when every one is complete, so a failing run leaves the previous results untouched
-and never a half-written file. responses.csv is streamed: each distinct answer's CSV cells were
-encoded once, when it was first graded, and are joined to each student's name here.
+and never a half-written file. scores.csv and responses.csv are written a row at a time as the
+rows are graded (`ScoresFile`, `ResponsesFile`); each distinct answer's CSV cells were encoded
+once, when it was first graded, and are joined to each student's name here. The first row of a
+repeated student is flagged in scores.csv once the pass is over (`ScoresFile.flag`).
 """
 
 from __future__ import annotations

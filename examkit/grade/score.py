@@ -24,7 +24,9 @@ from .numeric import close
 PARTIAL_TYPES = ("multiple", "matching", "ordering")
 # Distinct cells remembered per item: the common answers come first, long before this many
 # (bench/grade.py's matching items have some 500 ways of writing their answers, typos aside).
-# At most 65 items x 2,000 outcomes of about 450 bytes: 60 MB, however large the class.
+# At most 65 items x 2,000 outcomes of about 450 bytes: 60 MB, however large the class; past
+# the limit, one more outcome per reading a cell can have (for matching and ordering items,
+# bounded by their orders and pairings, not by the class).
 CACHE_LIMIT = 2000
 # How answers read past CACHE_LIMIT that have no fixed set of readings (typed texts that match
 # no accepted answer, numbers) are counted in the item analysis.
@@ -78,7 +80,8 @@ def credit(key: ItemKey, value: object, rules: Rules) -> float:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Outcome:
-    """The audit record of one response to one item (shared by every student who wrote the same).
+    """The audit record of one response to one item (shared by every student who wrote the same,
+    among the first CACHE_LIMIT distinct answers to the item).
 
     Compared and hashed by identity: counting outcomes counts distinct answers, cheaply.
     """
